@@ -1,0 +1,35 @@
+# Digitale Hilfe: `make run` to try it, `make test` to check it.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test bench lint messages
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+# Web app and reminder worker side by side; Ctrl-C stops both.
+run: $(INSTALLED)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_data
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' INT TERM EXIT; \
+	$(PY) manage.py qcluster & worker=$$!; \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(INSTALLED)
+	$(VENV)/bin/pytest
+
+bench: $(INSTALLED)
+	@for script in bench/*.py; do $(PY) $$script || exit 1; done
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Refresh locale/de after changing texts; translate the new entries, then compile.
+messages: $(INSTALLED)
+	$(PY) manage.py makemessages -l de --no-obsolete --add-location file
+	$(PY) manage.py compilemessages -l de

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from bookings import services
+from bookings.models import (
+    Absence,
+    Appointment,
+    AppointmentStatus,
+    Assignment,
+    Availability,
+    CancellationReason,
+    Helper,
+    LoanDevice,
+    LoanReservation,
+    Registration,
+    Reminder,
+    Senior,
+    Topic,
+    Workshop,
+)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "duration_minutes", "active"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+
+
+class AvailabilityInline(admin.TabularInline):
+    model = Availability
+    extra = 0
+
+
+class AbsenceInline(admin.TabularInline):
+    model = Absence
+    extra = 0
+
+
+@admin.register(Helper)
+class HelperAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "active", "notify_by", "may_see_senior_phones"]
+    list_filter = ["active", "offices", "topics"]
+    search_fields = ["user__first_name", "user__last_name", "user__username"]
+    filter_horizontal = ["topics", "offices"]
+    inlines = [AvailabilityInline, AbsenceInline]
+    list_select_related = ["user"]
+
+
+@admin.register(Availability)
+class AvailabilityAdmin(admin.ModelAdmin):
+    list_display = ["helper", "office", "weekday", "starts", "ends", "valid_from", "valid_until"]
+    list_filter = ["office", "weekday"]
+    search_fields = ["helper__user__first_name", "helper__user__last_name"]
+    list_select_related = ["helper__user", "office"]
+
+
+@admin.register(Absence)
+class AbsenceAdmin(admin.ModelAdmin):
+    list_display = ["helper", "starts_on", "ends_on", "reason"]
+    date_hierarchy = "starts_on"
+    search_fields = ["helper__user__first_name", "helper__user__last_name"]
+    list_select_related = ["helper__user"]
+
+
+@admin.register(Senior)
+class SeniorAdmin(admin.ModelAdmin):
+    list_display = [
+        "last_name",
+        "first_name",
+        "phone",
+        "phone_kind",
+        "district",
+        "reminder_consent",
+    ]
+    list_filter = ["district", "phone_kind", "preferred_channel", "reminder_consent"]
+    search_fields = ["last_name", "first_name", "search_key", "phone"]
+    readonly_fields = ["phone_kind", "reminder_consent_at", "opted_out_at", "created_at"]
+
+
+@admin.action(description=_("Ausgewählte Termine absagen (Grund: anderer Grund)"))
+def cancel_appointments(modeladmin, request, queryset):
+    cancelled = 0
+    for appointment in queryset.filter(status=AppointmentStatus.BOOKED):
+        services.appointment_cancel(appointment=appointment, reason=CancellationReason.OTHER)
+        cancelled += 1
+    modeladmin.message_user(
+        request, _("%(count)d Termin(e) abgesagt.") % {"count": cancelled}, messages.SUCCESS
+    )
+
+
+class ReminderInline(admin.TabularInline):
+    model = Reminder
+    extra = 0
+    can_delete = False
+    fields = ["kind", "channel", "due_at", "status", "attempts", "error_message", "sent_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    """Read and annotate; booking, moving and cancelling go through the services."""
+
+    list_display = ["starts_at", "office", "helper", "senior", "topic", "status"]
+    list_filter = ["status", "office", "topic", "brings_own_device", "needs_rebooking"]
+    search_fields = ["senior__search_key", "senior__last_name", "helper__user__first_name"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["office", "helper__user", "senior", "topic"]
+    actions = [cancel_appointments]
+    inlines = [ReminderInline]
+    readonly_fields = [
+        "office",
+        "helper",
+        "senior",
+        "topic",
+        "starts_at",
+        "ends_at",
+        "status",
+        "brings_own_device",
+        "booked_by",
+        "cancellation_reason",
+        "cancellation_note",
+        "cancelled_at",
+        "confirmed_at",
+        "sequence",
+        "created_at",
+        "updated_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    fields = ["helper"]
+    extra = 1
+    verbose_name = _("Ehrenamtliche/r")
+    verbose_name_plural = _("Ehrenamtliche")
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    fields = ["senior", "status", "position"]
+    raw_id_fields = ["senior"]
+    extra = 0
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(admin.ModelAdmin):
+    list_display = ["title", "office", "starts_at", "seats", "cancelled_at"]
+    list_filter = ["office", "topic"]
+    search_fields = ["title"]
+    date_hierarchy = "starts_at"
+    inlines = [AssignmentInline, RegistrationInline]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["workshop", "senior", "status", "position"]
+    list_filter = ["status", "workshop__office"]
+    search_fields = ["senior__search_key", "workshop__title"]
+    list_select_related = ["workshop", "senior"]
+
+
+@admin.register(LoanDevice)
+class LoanDeviceAdmin(admin.ModelAdmin):
+    list_display = ["label", "kind", "office", "active"]
+    list_filter = ["office", "kind", "active"]
+    search_fields = ["label"]
+
+
+@admin.register(LoanReservation)
+class LoanReservationAdmin(admin.ModelAdmin):
+    list_display = ["device", "starts_at", "appointment"]
+    list_filter = ["device__office", "device__kind"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["device", "appointment", "starts_at", "ends_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["due_at", "kind", "channel", "status", "attempts", "senior"]
+    list_filter = ["status", "kind", "channel"]
+    date_hierarchy = "due_at"
+    readonly_fields = [field.name for field in Reminder._meta.fields]
+    list_select_related = ["senior"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingsConfig(AppConfig):
+    name = "bookings"
+    verbose_name = _("Termine und Ehrenamtliche")
+
+    def ready(self) -> None:
+        from bookings.roles import ensure_role_groups
+
+        post_migrate.connect(ensure_role_groups, sender=self)

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from neighborhoods.holidays import public_holiday_name
+
+
+class Weekday(models.IntegerChoices):
+    # Python's date.weekday() numbering, so a date maps to its choice directly.
+    MONDAY = 0, _("Montag")
+    TUESDAY = 1, _("Dienstag")
+    WEDNESDAY = 2, _("Mittwoch")
+    THURSDAY = 3, _("Donnerstag")
+    FRIDAY = 4, _("Freitag")
+    SATURDAY = 5, _("Samstag")
+    SUNDAY = 6, _("Sonntag")
+
+
+class District(models.Model):
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("Stadtteil")
+        verbose_name_plural = _("Stadtteile")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Office(models.Model):
+    name = models.CharField(
+        _("Name"), max_length=120, unique=True, help_text=_("z. B. Stadtteilbüro Grübentälchen")
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="offices", verbose_name=_("Stadtteil")
+    )
+    street = models.CharField(_("Straße und Hausnummer"), max_length=120)
+    postal_code = models.CharField(_("Postleitzahl"), max_length=5)
+    city = models.CharField(_("Ort"), max_length=80)
+    phone = PhoneNumberField(_("Telefon"), blank=True)
+    directions = models.CharField(
+        _("Wegbeschreibung"),
+        max_length=200,
+        blank=True,
+        help_text=_("Kurzer Hinweis für Ratsuchende, z. B. „Eingang im Hof, Erdgeschoss“."),
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="staffed_offices",
+        verbose_name=_("Büroteam"),
+        help_text=_("Mitarbeitende, deren Tagesliste dieses Büro zeigt."),
+    )
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("Stadtteilbüro")
+        verbose_name_plural = _("Stadtteilbüros")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def address(self) -> str:
+        return f"{self.street}, {self.postal_code} {self.city}"
+
+    def closure_reason(self, day: datetime.date) -> str | None:
+        """Why the office is closed on `day` (closure or public holiday), or None."""
+        holiday = public_holiday_name(day)
+        if holiday:
+            return holiday
+        closure = self.closures.filter(starts_on__lte=day, ends_on__gte=day).first()
+        return closure.reason if closure else None
+
+    def is_open_during(
+        self, day: datetime.date, starts: datetime.time, ends: datetime.time
+    ) -> bool:
+        """True if one opening-hours range of that weekday covers starts..ends."""
+        return self.opening_hours.filter(
+            weekday=day.weekday(), opens__lte=starts, closes__gte=ends
+        ).exists()
+
+
+class OpeningHours(models.Model):
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("Büro")
+    )
+    weekday = models.PositiveSmallIntegerField(_("Wochentag"), choices=Weekday.choices)
+    opens = models.TimeField(_("öffnet um"))
+    closes = models.TimeField(_("schließt um"))
+
+    class Meta:
+        verbose_name = _("Öffnungszeit")
+        verbose_name_plural = _("Öffnungszeiten")
+        ordering = ["office", "weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")),
+                name="opening_hours_opens_before_closes",
+                violation_error_message=_("Das Büro muss öffnen, bevor es schließt."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if self.opens and self.closes and self.office_id:
+            overlapping = OpeningHours.objects.filter(
+                office_id=self.office_id,
+                weekday=self.weekday,
+                opens__lt=self.closes,
+                closes__gt=self.opens,
+            ).exclude(pk=self.pk)
+            if overlapping.exists():
+                raise ValidationError(
+                    _("Diese Öffnungszeit überschneidet sich mit einer anderen am selben Tag.")
+                )
+
+
+class Closure(models.Model):
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="closures", verbose_name=_("Büro")
+    )
+    starts_on = models.DateField(_("von"))
+    ends_on = models.DateField(_("bis einschließlich"))
+    reason = models.CharField(
+        _("Grund"), max_length=120, help_text=_("z. B. Betriebsausflug, Renovierung")
+    )
+
+    class Meta:
+        verbose_name = _("Schließtag")
+        verbose_name_plural = _("Schließtage")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_on__lte=models.F("ends_on")),
+                name="closure_starts_before_it_ends",
+                violation_error_message=_("Der erste Schließtag muss vor dem letzten liegen."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office}: {self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y} ({self.reason})"
