@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,7 @@ from bookings.models import (
     Topic,
     Workshop,
 )
+from bookings.phones import PhoneFormField
 
 
 @admin.register(Topic)
@@ -65,8 +67,25 @@ class AbsenceAdmin(admin.ModelAdmin):
     list_select_related = ["helper__user"]
 
 
+class SeniorAdminForm(forms.ModelForm):
+    phone = PhoneFormField(label=_("Telefon"))
+
+    class Meta:
+        model = Senior
+        fields = [
+            "first_name",
+            "last_name",
+            "phone",
+            "preferred_channel",
+            "district",
+            "reminder_consent",
+            "notes",
+        ]
+
+
 @admin.register(Senior)
 class SeniorAdmin(admin.ModelAdmin):
+    form = SeniorAdminForm
     list_display = [
         "last_name",
         "first_name",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import phonenumbers
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,3 +43,21 @@ def phone_kind(number: phonenumbers.PhoneNumber) -> str:
     if kind == phonenumbers.PhoneNumberType.FIXED_LINE:
         return PhoneKind.LANDLINE
     return PhoneKind.OTHER
+
+
+class PhoneFormField(forms.CharField):
+    """A phone field that takes numbers as people type them and stores E.164."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("help_text", PHONE_HELP)
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("autocomplete", "tel")
+        self.widget.attrs.setdefault("inputmode", "tel")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        number = parse_phone(value)
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
