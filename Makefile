@@ -23,13 +23,14 @@ test: $(INSTALLED)
 	$(VENV)/bin/pytest
 
 bench: $(INSTALLED)
-	@for script in bench/*.py; do $(PY) $$script || exit 1; done
+	@for script in bench/[!_]*.py; do $(PY) $$script || exit 1; done
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# Refresh locale/de after changing texts; translate the new entries, then compile.
+# Texts are written in German, so the German catalogue takes every msgid as it is.
 messages: $(INSTALLED)
-	$(PY) manage.py makemessages -l de --no-obsolete --add-location file
-	$(PY) manage.py compilemessages -l de
+	$(PY) manage.py makemessages -l de --no-obsolete --add-location file --ignore '.venv/*' --ignore 'bench/*'
+	msgen --no-wrap -o locale/de/LC_MESSAGES/django.po locale/de/LC_MESSAGES/django.po
+	$(PY) manage.py compilemessages -l de --ignore '.venv/*'
