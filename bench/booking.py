@@ -25,7 +25,9 @@ def main() -> None:
     availabilities = Availability.objects.select_related("helper", "office")
     for week in range(5, 30):
         for availability in availabilities:
-            day = today + datetime.timedelta(weeks=week, days=availability.weekday - today.weekday())
+            day = today + datetime.timedelta(
+                weeks=week, days=availability.weekday - today.weekday()
+            )
             starts_at = timezone.make_aware(datetime.datetime.combine(day, availability.starts))
             slots.append((availability, starts_at))
     topics = {a.helper_id: a.helper.topics.first() for a, _ in slots}

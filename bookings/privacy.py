@@ -1,0 +1,52 @@
+"""Data protection duties towards seniors (DESIGN.md, invariant 7).
+
+A senior's name, phone number and notes are kept only while they are needed: a
+configurable time (ANONYMISE_AFTER_MONTHS) after their last appointment or workshop.
+The appointments stay, without the person, so the statistics for funders still add up.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from bookings.models import Appointment, Registration, Senior
+
+
+def _cutoff(now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(days=round(settings.ANONYMISE_AFTER_MONTHS * 30.44))
+
+
+def seniors_due_for_anonymisation(now: datetime.datetime | None = None) -> QuerySet[Senior]:
+    """Seniors whose last contact lies longer ago than the retention time."""
+    cutoff = _cutoff(now or timezone.now())
+    recent_appointment = Appointment.objects.filter(senior=OuterRef("pk"), ends_at__gte=cutoff)
+    recent_workshop = Registration.objects.filter(
+        senior=OuterRef("pk"), workshop__ends_at__gte=cutoff
+    )
+    return (
+        Senior.objects.filter(anonymised_at__isnull=True, created_at__lt=cutoff)
+        .annotate(last_seen=Max("appointments__ends_at"))
+        .filter(~Exists(recent_appointment), ~Exists(recent_workshop))
+        .filter(Q(last_seen__isnull=True) | Q(last_seen__lt=cutoff))
+    )
+
+
+@transaction.atomic
+def senior_anonymise(*, senior: Senior) -> Senior:
+    """Remove everything that identifies the person; keep the district for statistics."""
+    senior.first_name = "–"
+    senior.last_name = f"anonymisiert {senior.pk}"
+    senior.phone = ""
+    senior.phone_kind = ""
+    senior.preferred_channel = Senior.Channel.NONE
+    senior.reminder_consent = False
+    senior.notes = ""
+    senior.anonymised_at = timezone.now()
+    senior.save()
+    senior.appointments.update(note="")
+    return senior

@@ -1,0 +1,55 @@
+"""Seniors' personal data is anonymised after the retention time (invariant 7)."""
+
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from bookings import services
+from bookings.models import Senior
+from tests.conftest import at, make_senior
+
+
+def test_it_anonymises_only_after_the_last_appointment_plus_retention(
+    settings, helper, office, topic, monday
+):
+    settings.ANONYMISE_AFTER_MONTHS = 12
+    booked = make_senior(last_name="Gebucht")
+    services.appointment_book(
+        senior=booked, helper=helper, office=office, topic=topic, starts_at=at(monday, 10)
+    )
+    idle = make_senior(last_name="Lange-her", notes="hört schlecht")
+
+    eleven_months = timezone.now() + datetime.timedelta(days=335)
+    with time_machine.travel(eleven_months):
+        call_command("anonymise_seniors", stdout=StringIO())
+    assert not Senior.objects.filter(anonymised_at__isnull=False).exists()
+
+    thirteen_months = timezone.now() + datetime.timedelta(days=400)
+    with time_machine.travel(thirteen_months):
+        out = StringIO()
+        call_command("anonymise_seniors", stdout=out)
+
+    idle.refresh_from_db()
+    booked.refresh_from_db()
+    assert idle.anonymised_at and booked.anonymised_at
+    assert "Lange-her" not in str(idle) and idle.notes == "" and str(idle.phone) == ""
+    assert idle.reminder_channel == Senior.Channel.NONE
+    assert booked.appointments.count() == 1  # statistics keep the appointment
+    assert "2 Ratsuchende wurden anonymisiert" in out.getvalue()
+
+
+def test_a_future_appointment_keeps_the_data(settings, helper, office, topic, monday):
+    settings.ANONYMISE_AFTER_MONTHS = 0
+    senior = make_senior()
+    services.appointment_book(
+        senior=senior, helper=helper, office=office, topic=topic, starts_at=at(monday, 10)
+    )
+    out = StringIO()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        call_command("anonymise_seniors", "--dry-run", stdout=out)
+    assert "0 Ratsuchende wären anonymisiert" in out.getvalue()
