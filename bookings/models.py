@@ -249,7 +249,13 @@ class Senior(models.Model):
             "Nur, was für die Hilfe nötig ist, z. B. „hört schlecht, bitte laut sprechen“."
         ),
     )
-    search_key = models.CharField(max_length=170, editable=False, db_index=True)
+    search_key = models.CharField(
+        _("Suchschlüssel"),
+        max_length=170,
+        editable=False,
+        db_index=True,
+        help_text=_("Der Name ohne Umlaute und Großschreibung, damit die Suche ihn findet."),
+    )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
 
@@ -679,7 +685,9 @@ class Reminder(models.Model):
         _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     # Makes "at most once per appointment, kind and time" a database rule.
-    dedupe_key = models.CharField(max_length=120, unique=True, editable=False)
+    dedupe_key = models.CharField(
+        _("Eindeutiger Schlüssel"), max_length=120, unique=True, editable=False
+    )
     attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
     claimed_until = models.DateTimeField(_("reserviert bis"), null=True, blank=True)
     provider_sid = models.CharField(_("Kennung beim Anbieter"), max_length=64, blank=True)
