@@ -29,8 +29,12 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# Texts are written in German, so the German catalogue takes every msgid as it is.
+# Texts are written in German, so the German catalogue takes every msgid as it is; it is
+# made afresh each time, so no fuzzy guess from an older text can slip in.
+PO := locale/de/LC_MESSAGES/django.po
 messages: $(INSTALLED)
-	$(PY) manage.py makemessages -l de --no-obsolete --add-location file --ignore '.venv/*' --ignore 'bench/*'
-	msgen --no-wrap -o locale/de/LC_MESSAGES/django.po locale/de/LC_MESSAGES/django.po
+	rm -f $(PO)
+	$(PY) manage.py makemessages -l de --add-location file --ignore '.venv/*' --ignore 'bench/*'
+	msgen --no-wrap $(PO) | msgattrib --clear-fuzzy --no-wrap -o $(PO) -
+	sed -i -e 's/^"Language: \\n"/"Language: de\\n"/' -e '/^#.*\(SOME DESCRIPTIVE\|Copyright (C) YEAR\|same license as the PACKAGE\|FIRST AUTHOR\)/d' $(PO)
 	$(PY) manage.py compilemessages -l de --ignore '.venv/*'

@@ -19,7 +19,8 @@ def _po_entries() -> list[tuple[str, str]]:
 def test_every_entry_is_translated_and_none_is_fuzzy():
     entries = _po_entries()
     assert len(entries) > 100
-    assert not [msgid for msgid, msgstr in entries if not msgstr]
+    # German is the source language: a differing msgstr is a stale fuzzy guess.
+    assert not [msgid for msgid, msgstr in entries if msgstr != msgid]
     assert "#, fuzzy" not in (LOCALE / "django.po").read_text(encoding="utf-8")
 
 
