@@ -49,3 +49,15 @@ def test_it_tells_a_user_without_role_whom_to_ask(new_page, django_user_model):
 
     expect(page.get_by_text("noch keine Rolle zugewiesen")).to_be_visible()
     assert_accessible(page)
+
+
+def test_it_lets_keyboard_users_skip_to_the_content(new_page, office_staff):
+    page = new_page(office_staff)
+    page.goto("/")
+
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Zum Inhalt springen")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
