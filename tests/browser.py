@@ -18,9 +18,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Nothing may download or phone home: no browser build of Playwright's own, no updates.
@@ -55,27 +57,13 @@ _FOCUS_INDICATOR = """el => {
 }"""
 
 
-def _missing_browser() -> str | None:
-    """Why browser tests cannot run here, or None when they can."""
-    if not CHROMIUM.exists():
-        return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
-    try:
-        import axe_playwright_python  # noqa: F401
-        import playwright  # noqa: F401
-    except ImportError:
-        return "needs playwright and axe-playwright-python (pip install -e '.[dev]')"
-    return None
-
-
 @pytest.fixture(scope="session")
-def browser() -> Iterator:
-    reason = _missing_browser()
-    if reason:
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        reason = f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("CI_REQUIRE_BROWSER") == "1":
             pytest.fail(f"browser tests must run here: {reason}")
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
     # Playwright's sync API keeps an asyncio loop running in this thread, which Django
     # mistakes for async code; the tests stay synchronous, so the ORM is safe to call.
     unsafe_before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -99,10 +87,10 @@ def _session_cookie(user: User, url: str) -> dict:
 
 
 @pytest.fixture
-def new_page(browser, live_server) -> Iterator[Callable]:
+def new_page(browser: Browser, live_server) -> Iterator[Callable[..., Page]]:
     contexts = []
 
-    def new_page(user: User | None = None, *, viewport: dict = DESKTOP, **context_options):
+    def new_page(user: User | None = None, *, viewport: dict = DESKTOP, **context_options) -> Page:
         context = browser.new_context(
             base_url=live_server.url,
             locale="de-DE",
@@ -121,13 +109,11 @@ def new_page(browser, live_server) -> Iterator[Callable]:
 
 
 @pytest.fixture
-def page(new_page):
+def page(new_page) -> Page:
     return new_page()
 
 
-def _axe_violations(page, skip_rules: Iterable[str]) -> list[dict]:
-    from axe_playwright_python.sync_playwright import Axe
-
+def _axe_violations(page: Page, skip_rules: Iterable[str]) -> list[dict]:
     options = {
         "runOnly": {"type": "tag", "values": WCAG_21_AA},
         "rules": {rule: {"enabled": False} for rule in skip_rules},
@@ -145,7 +131,7 @@ def _describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def _assert_visible_focus(page) -> None:
+def _assert_visible_focus(page: Page) -> None:
     """The next few Tab stops each show a focus indicator; the focus goes back afterwards."""
     before = page.evaluate_handle("document.activeElement")
     reached = []
@@ -164,7 +150,7 @@ def _assert_visible_focus(page) -> None:
     before.evaluate("el => el === document.body ? document.activeElement.blur() : el.focus()")
 
 
-def _assert_no_horizontal_scroll_zoomed(page) -> None:
+def _assert_no_horizontal_scroll_zoomed(page: Page) -> None:
     size = page.viewport_size
     page.set_viewport_size(ZOOMED)
     try:
@@ -178,7 +164,7 @@ def _assert_no_horizontal_scroll_zoomed(page) -> None:
     )
 
 
-def assert_accessible(page, *, skip_rules: Iterable[str] = ()) -> None:
+def assert_accessible(page: Page, *, skip_rules: Iterable[str] = ()) -> None:
     """The page as it is now meets what we check of BITV 2.0 / WCAG 2.1 AA.
 
     axe-core finds no serious or critical violation of the WCAG 2.1 A/AA rules (minus
@@ -193,7 +179,7 @@ def assert_accessible(page, *, skip_rules: Iterable[str] = ()) -> None:
     _assert_visible_focus(page)
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page: Page, name: str) -> Path:
     """Save the whole page to docs/screenshots/<name>.png (shown in the README)."""
     path = SCREENSHOTS / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -201,7 +187,7 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def tab_to(page, target, *, max_steps: int = 20) -> None:
+def tab_to(page: Page, target: Locator, *, max_steps: int = 20) -> None:
     """Press Tab until the `target` locator has the focus, as a keyboard user would."""
     for _ in range(max_steps):
         if target.evaluate("el => el === document.activeElement"):

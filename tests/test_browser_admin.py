@@ -54,3 +54,13 @@ def test_it_keeps_helpers_out_of_the_admin(new_page, live_server, helper):
     page.goto("/admin/neighborhoods/office/")
 
     expect(page).to_have_url(f"{live_server.url}/admin/login/?next=/admin/neighborhoods/office/")
+
+
+def test_it_lets_office_staff_read_appointments_but_not_accounts(new_page, office_staff):
+    page = new_page(office_staff)
+    page.goto("/admin/bookings/appointment/")
+    expect(page.get_by_role("heading", name="Termin")).to_be_visible()
+    assert_accessible(page)
+
+    response = page.goto("/admin/auth/user/")
+    assert response.status == 403
