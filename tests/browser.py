@@ -7,8 +7,18 @@ Fixtures (made available to every test by tests/conftest.py):
   context (own cookies), already logged in as `user` when one is given; open two for a race.
 - `page`: one such page, not logged in.
 
-Helpers: `assert_accessible(page)` (axe WCAG 2.1 A/AA, lang="de", visible focus, 200 % zoom)
-and `screenshot(page, name)` (writes docs/screenshots/<name>.png).
+Helpers: `assert_accessible(page)` (axe WCAG 2.1 A/AA, lang="de", visible focus, 200 % zoom),
+`screenshot(page, name)` (writes docs/screenshots/<name>.png) and `tab_to(page, locator)`.
+
+A new page gets its test in tests/test_browser_<concern>.py:
+
+    pytestmark = pytest.mark.browser
+
+    def test_it_shows_the_day_list(new_page, office_staff):
+        page = new_page(office_staff)
+        page.goto("/...")
+        expect(page.get_by_role("heading", name="...")).to_be_visible()
+        assert_accessible(page)
 """
 
 from __future__ import annotations
