@@ -156,3 +156,7 @@ def office_staff(office) -> User:
     user = make_user(group=roles.OFFICE_STAFF, first_name="Petra", is_staff=True)
     office.staff.add(user)
     return user
+
+
+# Real-browser fixtures (browser, new_page, page) for the tests/test_browser_*.py files.
+from tests.browser import browser, new_page, page  # noqa: E402,F401

@@ -1,0 +1,63 @@
+"""Logging in with the keyboard alone, in a real browser, for every role."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import assert_accessible, screenshot, tab_to
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "geheim-123"  # what tests.conftest.make_user gives every user
+
+
+def persona_user(request, persona: str):
+    """The login account behind a persona fixture (a Helper wraps its user)."""
+    found = request.getfixturevalue(persona)
+    return getattr(found, "user", found)
+
+
+def type_login(page, username: str, password: str) -> None:
+    """Fill and send the login form with Tab, typing and Enter only."""
+    tab_to(page, page.get_by_label("Benutzername"))
+    page.keyboard.type(username)
+    tab_to(page, page.get_by_label("Passwort"))
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+
+
+def test_it_shows_an_accessible_login_page(page):
+    page.goto("/anmelden/")
+
+    expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "login")
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "office_staff", "helper"])
+def test_it_logs_in_with_the_keyboard_alone(request, page, live_server, persona):
+    user = persona_user(request, persona)
+    page.goto("/anmelden/")
+
+    type_login(page, user.username, PASSWORD)
+
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", name=f"Willkommen, {user.first_name}")).to_be_visible()
+
+
+def test_it_refuses_a_wrong_password_accessibly(page, live_server, office_staff):
+    page.goto("/anmelden/")
+
+    type_login(page, office_staff.username, "falsch")
+
+    expect(page.get_by_role("alert")).to_contain_text("Passwort")
+    expect(page).to_have_url(f"{live_server.url}/anmelden/")
+    assert_accessible(page)
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(page, live_server):
+    page.goto("/")
+
+    expect(page).to_have_url(f"{live_server.url}/anmelden/?next=/")
+    expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
