@@ -2,25 +2,34 @@
 
 The feed URL carries only the helper's secret token, so it may end up in a calendar
 service: it holds no phone numbers, no surnames of seniors and no notes from the desk.
+
+Phones ask every hour or so and mostly nothing has changed, so a rendered feed is kept
+in the cache under its version: two small queries tell whether any appointment or
+workshop of the helper changed since (see `feed_version`).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
 from bookings.helper_schedule import Entry, schedule_since
-from bookings.models import Helper
+from bookings.models import Appointment, Helper, Workshop
 
 TZID = "Europe/Berlin"
 # Older entries are left out: a phone calendar has no use for them and the feed stays small.
 FEED_LOOKBACK = datetime.timedelta(days=90)
+# Renames of offices, topics or seniors do not change the version; they show within this.
+CACHE_SECONDS = 3600
 
 
 def _uid_domain() -> str:
@@ -71,6 +80,34 @@ def _calendar(first: datetime.date, last: datetime.date) -> Calendar:
         )
     )
     return calendar
+
+
+def feed_version(helper: Helper, *, now: datetime.datetime) -> str:
+    """A short hash that changes whenever the feed's appointments or workshops change.
+
+    Every write of an appointment (booking services, absences) touches `updated_at`, so
+    count and latest change suffice; workshops are few and compared field by field.
+    """
+    since = now - FEED_LOOKBACK
+    appointments = Appointment.objects.filter(helper=helper, starts_at__gte=since).aggregate(
+        count=Count("pk"), changed=Max("updated_at")
+    )
+    workshops = Workshop.objects.filter(assignments__helper=helper, starts_at__gte=since)
+    rows = workshops.order_by("pk").values_list(
+        "pk", "title", "starts_at", "ends_at", "cancelled_at", "office_id", "topic_id"
+    )
+    fingerprint = repr((helper.pk, appointments["count"], appointments["changed"], list(rows)))
+    return hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+
+
+def helper_feed_cached(helper: Helper, *, version: str, now: datetime.datetime) -> bytes:
+    """The feed for `version` (from `feed_version`), rendered only when it changed."""
+    key = f"helpers.feed:{helper.pk}:{version}"
+    feed = cache.get(key)
+    if feed is None:
+        feed = helper_feed(helper, now=now)
+        cache.set(key, feed, CACHE_SECONDS)
+    return feed
 
 
 def helper_feed(helper: Helper, *, now: datetime.datetime | None = None) -> bytes:

@@ -157,12 +157,31 @@ def schedule_past(helper: Helper, *, now: datetime.datetime | None = None) -> li
     return sorted(entries, key=lambda entry: entry.starts_at, reverse=True)
 
 
+# The columns the feed shows; loading whole rows takes twice as long for 500 of them.
+FEED_FIELDS = (
+    "starts_at",
+    "ends_at",
+    "status",
+    "sequence",
+    "updated_at",
+    "brings_own_device",
+    "office__name",
+    "office__street",
+    "office__postal_code",
+    "office__city",
+    "senior__first_name",
+    "senior__last_name",
+    "topic__name",
+    "loan_reservation__device__label",
+)
+
+
 def schedule_since(helper: Helper, since: datetime.datetime) -> list[Entry]:
     """Everything from `since` on, cancelled ones included (for the calendar feed)."""
-    entries = [
-        _appointment_entry(a) for a in helper_appointments(helper).filter(starts_at__gte=since)
-    ]
-    entries += [_workshop_entry(w) for w in helper_workshops(helper).filter(starts_at__gte=since)]
+    appointments = helper_appointments(helper).filter(starts_at__gte=since).only(*FEED_FIELDS)
+    workshops = helper_workshops(helper).filter(starts_at__gte=since)
+    entries = [_appointment_entry(a) for a in appointments]
+    entries += [_workshop_entry(w) for w in workshops]
     return sorted(entries, key=lambda entry: entry.starts_at)
 
 

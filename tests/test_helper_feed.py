@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -35,6 +36,12 @@ def fetch(client, helper) -> Calendar:
 
 def events_by_uid(calendar: Calendar) -> dict:
     return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Rendered feeds are cached by version; ids repeat between tests on SQLite.
+    cache.clear()
 
 
 @pytest.fixture
@@ -195,3 +202,28 @@ def test_it_denies_the_settings_to_anonymous_and_office_staff(client, helper, of
     assert client.post(RENEW_URL).status_code == 403
     helper.refresh_from_db()
     assert helper.feed_token == token
+
+
+def test_it_answers_not_modified_for_the_same_version(client, helper, booked, office, monday):
+    etag = client.get(feed_url(helper))["ETag"]
+
+    assert client.get(feed_url(helper), HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    services.appointment_move(
+        appointment=booked, helper=helper, office=office, starts_at=at(monday, 11)
+    )
+    response = client.get(feed_url(helper), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+
+
+def test_it_serves_an_unchanged_feed_from_the_cache(
+    client, helper, booked, django_assert_num_queries
+):
+    first = client.get(feed_url(helper)).content
+
+    # helper by token, appointments' version, workshops' version: no rendering queries
+    with django_assert_num_queries(3):
+        again = client.get(feed_url(helper)).content
+
+    assert again == first

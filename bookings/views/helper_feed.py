@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bookings.feed import helper_feed
+from bookings.feed import feed_version, helper_feed_cached
 from bookings.models import Helper
 from bookings.views.helper_access import helper_required
 
@@ -58,11 +60,24 @@ def feed_renew(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def feed(request: HttpRequest, token: str) -> HttpResponse:
-    """No login: calendar apps cannot log in, so the secret token is the key."""
+    """No login: calendar apps cannot log in, so the secret token is the key.
+
+    Answers 304 when the calendar app already has this version (If-None-Match).
+    """
     helper = Helper.objects.filter(feed_token=token, active=True).first()
     if helper is None:
         raise Http404
-    response = HttpResponse(helper_feed(helper), content_type="text/calendar; charset=utf-8")
+    now = timezone.now()
+    version = feed_version(helper, now=now)
+    etag = f'"{version}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return not_modified
+    response = HttpResponse(
+        helper_feed_cached(helper, version=version, now=now),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["ETag"] = etag
     response["Content-Disposition"] = 'inline; filename="digitale-hilfe.ics"'
     response["Cache-Control"] = "private, max-age=900"
     return response
