@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.helper_schedule import booked_left_uncovered
 from bookings.models import Absence, Availability, Helper
+from neighborhoods.models import Weekday
 
 
 def _refuse_stranding(replaced: Availability, candidate: Availability | None) -> None:
@@ -50,6 +51,7 @@ class AvailabilityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = helper.offices.filter(active=True)
         self.fields["office"].empty_label = None
+        self.fields["weekday"].choices = Weekday.choices
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -78,7 +78,7 @@ def test_it_shows_workshops(helper_client, helper, office, topic, monday):
     html = helper_client.get(URL).content.decode()
 
     assert "WhatsApp für Einsteiger" in html
-    assert "0 von 8 Plätzen" in html
+    assert "0 von 8 Plätzen belegt" in html
 
 
 def test_it_strikes_through_recently_cancelled_and_hides_older_ones(
