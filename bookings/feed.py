@@ -47,7 +47,7 @@ def _event(entry: Entry, domain: str, berlin: ZoneInfo) -> Event:
             "summary",
             _("%(topic)s mit %(name)s") % {"topic": entry.topic, "name": entry.senior_name},
         )
-        event.add("description", f"{entry.topic} · {entry.device}")
+        event.add("description", " · ".join(filter(None, [entry.topic, entry.device])))
     else:
         workshop = entry.workshop
         event.add("uid", f"workshop-{workshop.pk}@{domain}")

@@ -92,7 +92,7 @@ class Entry:
     @property
     def device(self) -> str:
         """Own device, or which loan device the office keeps ready."""
-        if not self.appointment:
+        if not self.appointment or self.cancelled:
             return ""
         if self.appointment.brings_own_device:
             return _("bringt eigenes Gerät mit")
