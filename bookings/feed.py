@@ -82,6 +82,13 @@ def _calendar(first: datetime.date, last: datetime.date) -> Calendar:
     return calendar
 
 
+def feed_token_renew(*, helper: Helper) -> str:
+    """Give the helper a new secret feed token; the old feed URL answers 404 from now on."""
+    helper.feed_token = Helper._meta.get_field("feed_token").get_default()
+    helper.save(update_fields=["feed_token"])
+    return helper.feed_token
+
+
 def feed_version(helper: Helper, *, now: datetime.datetime) -> str:
     """A short hash that changes whenever the feed's appointments or workshops change.
 

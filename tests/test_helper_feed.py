@@ -182,6 +182,7 @@ def test_it_renews_the_token_and_the_old_url_stops_working(client, helper):
     client.logout()
     assert client.get(old_url).status_code == 404
     assert client.get(feed_url(helper)).status_code == 200
+    assert client.head(feed_url(helper)).status_code == 200
 
 
 def test_it_renews_only_by_post(client, helper):

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from bookings.feed import feed_version, helper_feed_cached
+from bookings.feed import feed_token_renew, feed_version, helper_feed_cached
 from bookings.models import Helper
 from bookings.views.helper_access import helper_required
 
@@ -45,9 +45,7 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
 @require_POST
 def feed_renew(request: HttpRequest) -> HttpResponse:
     """Give the helper a new secret; calendars still using the old URL get nothing more."""
-    helper = request.user.helper
-    helper.feed_token = Helper._meta.get_field("feed_token").get_default()
-    helper.save(update_fields=["feed_token"])
+    feed_token_renew(helper=request.user.helper)
     messages.success(
         request,
         _(
@@ -58,7 +56,7 @@ def feed_renew(request: HttpRequest) -> HttpResponse:
     return redirect("helpers:feed_settings")
 
 
-@require_GET
+@require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """No login: calendar apps cannot log in, so the secret token is the key.
 
