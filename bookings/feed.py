@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
@@ -36,7 +36,7 @@ def _uid_domain() -> str:
     return urlsplit(settings.PUBLIC_BASE_URL).hostname or "digitale-hilfe.invalid"
 
 
-def _event(entry: Entry, domain: str, berlin: ZoneInfo) -> Event:
+def _event(entry: Entry, *, domain: str, berlin: ZoneInfo, now: datetime.datetime) -> Event:
     event = Event()
     if entry.appointment:
         appointment = entry.appointment
@@ -53,7 +53,7 @@ def _event(entry: Entry, domain: str, berlin: ZoneInfo) -> Event:
         event.add("uid", f"workshop-{workshop.pk}@{domain}")
         # Workshops keep no change counter; a moved workshop keeps its UID and DTSTART tells.
         event.add("sequence", 0)
-        event.add("dtstamp", workshop.cancelled_at or workshop.starts_at)
+        event.add("dtstamp", workshop.cancelled_at or now)
         event.add("summary", _("Workshop: %(title)s") % {"title": workshop.title})
         event.add("description", entry.topic)
     event.add("dtstart", entry.starts_at.astimezone(berlin))
@@ -123,13 +123,16 @@ def helper_feed(helper: Helper, *, now: datetime.datetime | None = None) -> byte
     Two queries. Cancelled ones stay in with STATUS:CANCELLED, so a subscribed
     calendar drops or strikes them instead of keeping a stale entry.
     """
-    since = (now or timezone.now()) - FEED_LOOKBACK
+    now = now or timezone.now()
+    since = now - FEED_LOOKBACK
     entries = schedule_since(helper, since)
     berlin = ZoneInfo(TZID)
     first = timezone.localdate(entries[0].starts_at) if entries else since.date()
     last = timezone.localdate(entries[-1].ends_at) if entries else since.date()
-    calendar = _calendar(first, last)
     domain = _uid_domain()
-    for entry in entries:
-        calendar.add_component(_event(entry, domain, berlin))
+    # Always German: the cached feed is shared by every client, whatever its language.
+    with translation.override(settings.LANGUAGE_CODE):
+        calendar = _calendar(first, last)
+        for entry in entries:
+            calendar.add_component(_event(entry, domain=domain, berlin=berlin, now=now))
     return calendar.to_ical()
