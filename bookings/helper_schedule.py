@@ -128,6 +128,12 @@ def _workshop_entry(workshop: Workshop) -> Entry:
     )
 
 
+def _entries(appointments, workshops, *, latest_first: bool = False) -> list[Entry]:
+    entries = [_appointment_entry(a) for a in appointments]
+    entries += [_workshop_entry(w) for w in workshops]
+    return sorted(entries, key=lambda entry: entry.starts_at, reverse=latest_first)
+
+
 def schedule_upcoming(helper: Helper, *, now: datetime.datetime | None = None) -> list[Entry]:
     """What has not ended yet, soonest first; two queries."""
     now = now or timezone.now()
@@ -137,9 +143,7 @@ def schedule_upcoming(helper: Helper, *, now: datetime.datetime | None = None) -
         .filter(ends_at__gt=now)
         .exclude(cancelled_at__lt=now - CANCELLED_VISIBLE_FOR)
     )
-    entries = [_appointment_entry(a) for a in appointments]
-    entries += [_workshop_entry(w) for w in workshops]
-    return sorted(entries, key=lambda entry: entry.starts_at)
+    return _entries(appointments, workshops)
 
 
 def schedule_past(helper: Helper, *, now: datetime.datetime | None = None) -> list[Entry]:
@@ -152,9 +156,7 @@ def schedule_past(helper: Helper, *, now: datetime.datetime | None = None) -> li
     workshops = helper_workshops(helper).filter(
         ends_at__lte=now, starts_at__gte=since, cancelled_at__isnull=True
     )
-    entries = [_appointment_entry(a) for a in appointments]
-    entries += [_workshop_entry(w) for w in workshops]
-    return sorted(entries, key=lambda entry: entry.starts_at, reverse=True)
+    return _entries(appointments, workshops, latest_first=True)
 
 
 # The columns the feed shows; loading whole rows takes twice as long for 500 of them.
@@ -180,9 +182,7 @@ def schedule_since(helper: Helper, since: datetime.datetime) -> list[Entry]:
     """Everything from `since` on, cancelled ones included (for the calendar feed)."""
     appointments = helper_appointments(helper).filter(starts_at__gte=since).only(*FEED_FIELDS)
     workshops = helper_workshops(helper).filter(starts_at__gte=since)
-    entries = [_appointment_entry(a) for a in appointments]
-    entries += [_workshop_entry(w) for w in workshops]
-    return sorted(entries, key=lambda entry: entry.starts_at)
+    return _entries(appointments, workshops)
 
 
 def by_day(entries: list[Entry]) -> list[tuple[datetime.date, list[Entry]]]:
