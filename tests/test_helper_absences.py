@@ -184,3 +184,19 @@ def test_it_sends_anonymous_users_to_login(client, db, monday):
 def test_it_refuses_office_staff(client, office_staff, monday):
     client.force_login(office_staff)
     assert client.post(URL, week_of(monday, confirm="1")).status_code == 403
+
+
+def test_it_lists_workshops_in_the_preview(helper_client, helper, office, topic, monday):
+    workshop = Workshop.objects.create(
+        office=office,
+        title="Sicher im Netz",
+        topic=topic,
+        starts_at=at(monday, 14),
+        ends_at=at(monday, 16),
+    )
+    Assignment.objects.create(helper=helper, workshop=workshop)
+
+    response = helper_client.post(URL, week_of(monday))
+
+    assert "Sicher im Netz" in response.content.decode()
+    assert not helper.absences.exists()

@@ -176,3 +176,16 @@ def test_it_refuses_office_staff(client, office_staff, office):
     client.force_login(office_staff)
     assert client.get(LIST_URL).status_code == 403
     assert client.post(ADD_URL, range_data(office)).status_code == 403
+
+
+def test_it_refuses_to_end_a_range_in_the_past(helper_client, helper):
+    availability = monday_range(helper)
+    url = reverse("helpers:availability_end", args=[availability.pk])
+    two_days_ago = timezone.localdate() - datetime.timedelta(days=2)
+
+    response = helper_client.post(url, {"last_day": two_days_ago.isoformat()})
+
+    assert response.status_code == 200
+    assert "späteren Tag" in response.content.decode()
+    availability.refresh_from_db()
+    assert availability.valid_until is None

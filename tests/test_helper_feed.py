@@ -228,3 +228,31 @@ def test_it_serves_an_unchanged_feed_from_the_cache(
         again = client.get(feed_url(helper)).content
 
     assert again == first
+
+
+def test_it_marks_cancelled_workshops(client, helper, office, topic, monday):
+    workshop = Workshop.objects.create(
+        office=office,
+        title="Online-Banking",
+        topic=topic,
+        starts_at=at(monday, 14),
+        ends_at=at(monday, 16),
+    )
+    Assignment.objects.create(helper=helper, workshop=workshop)
+    (before,) = fetch(client, helper).walk("VEVENT")
+
+    workshop.cancelled_at = at(monday - datetime.timedelta(days=3), 9)
+    workshop.save()
+    (after,) = fetch(client, helper).walk("VEVENT")
+
+    assert str(before["STATUS"]) == "CONFIRMED"
+    assert str(after["STATUS"]) == "CANCELLED"
+    assert str(after["UID"]) == str(before["UID"])
+    assert str(after["LOCATION"]).startswith(office.name)
+
+
+def test_it_serves_an_empty_calendar_without_appointments(client, helper):
+    calendar = fetch(client, helper)
+
+    assert calendar.walk("VEVENT") == []
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
