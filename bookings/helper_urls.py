@@ -1,0 +1,30 @@
+"""The helpers' own pages, included under "ehrenamt/"."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from bookings.views import helper_absences, helper_appointments, helper_availability, helper_feed
+
+app_name = "helpers"
+
+urlpatterns = [
+    path("", helper_appointments.upcoming, name="appointments"),
+    path("vergangene/", helper_appointments.past, name="appointments_past"),
+    path("sprechzeiten/", helper_availability.availability_list, name="availability"),
+    path("sprechzeiten/neu/", helper_availability.availability_edit, name="availability_add"),
+    path(
+        "sprechzeiten/<int:pk>/",
+        helper_availability.availability_edit,
+        name="availability_change",
+    ),
+    path(
+        "sprechzeiten/<int:pk>/beenden/",
+        helper_availability.availability_end,
+        name="availability_end",
+    ),
+    path("abwesenheiten/", helper_absences.absences, name="absences"),
+    path("kalender/", helper_feed.feed_settings, name="feed_settings"),
+    path("kalender/neu/", helper_feed.feed_renew, name="feed_renew"),
+    path("kalender/<str:token>.ics", helper_feed.feed, name="feed"),
+]
