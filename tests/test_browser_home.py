@@ -33,11 +33,11 @@ def test_it_shows_office_staff_their_tasks(new_page, office_staff):
     screenshot(page, "home")
 
 
-def test_it_shows_helpers_no_administration(new_page, helper):
+def test_it_sends_helpers_to_their_appointments_without_administration(new_page, helper):
     page = new_page(helper.user)
     page.goto("/")
 
-    expect(page.get_by_role("heading", name="Willkommen, Sabine")).to_be_visible()
+    expect(page.get_by_role("heading", name="Meine Termine")).to_be_visible()
     expect(page.locator("a[href='/admin/']")).to_have_count(0)
     assert_accessible(page)
 

@@ -35,15 +35,22 @@ def test_it_shows_an_accessible_login_page(page):
     screenshot(page, "login")
 
 
-@pytest.mark.parametrize("persona", ["coordinator", "office_staff", "helper"])
-def test_it_logs_in_with_the_keyboard_alone(request, page, live_server, persona):
+@pytest.mark.parametrize(
+    ("persona", "landing", "heading"),
+    [
+        ("coordinator", "/", "Willkommen, Karin"),
+        ("office_staff", "/", "Willkommen, Petra"),
+        ("helper", "/ehrenamt/", "Meine Termine"),
+    ],
+)
+def test_it_logs_in_with_the_keyboard_alone(request, page, live_server, persona, landing, heading):
     user = persona_user(request, persona)
     page.goto("/anmelden/")
 
     type_login(page, user.username, PASSWORD)
 
-    expect(page).to_have_url(f"{live_server.url}/")
-    expect(page.get_by_role("heading", name=f"Willkommen, {user.first_name}")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}{landing}")
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
 
 
 def test_it_refuses_a_wrong_password_accessibly(page, live_server, office_staff):
