@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bookings.services import appointment_book
@@ -169,8 +170,16 @@ def test_it_shows_the_calendar_address_and_renews_it(new_page, helper):
 def test_it_keeps_every_helper_page_accessible_on_the_desktop(new_page, helper, booked):
     page = new_page(helper.user, viewport=DESKTOP)
     monday = booked[0].starts_at.date()
+    tuesday_range = helper.availabilities.get(weekday=1)
 
-    for url in ("/ehrenamt/", "/ehrenamt/vergangene/", "/ehrenamt/sprechzeiten/"):
+    for url in (
+        "/ehrenamt/",
+        "/ehrenamt/vergangene/",
+        "/ehrenamt/sprechzeiten/",
+        f"/ehrenamt/sprechzeiten/{tuesday_range.pk}/",
+        f"/ehrenamt/sprechzeiten/{tuesday_range.pk}/beenden/",
+        "/ehrenamt/kalender/",
+    ):
         page.goto(url)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_accessible(page)
@@ -178,14 +187,22 @@ def test_it_keeps_every_helper_page_accessible_on_the_desktop(new_page, helper, 
     page.goto("/ehrenamt/sprechzeiten/neu/")
     page.get_by_role("button", name="Speichern").click()
     expect(page).to_have_title(re.compile("^Fehler"))
+    expect(page.get_by_label(re.compile(r"^\s*Von"))).to_be_focused()
     assert_accessible(page)
 
     page.goto("/ehrenamt/abwesenheiten/")
     assert_accessible(page)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    fill_absence(page, yesterday, yesterday)
+    ends_on = page.get_by_label("Bis einschließlich")
+    expect(ends_on).to_be_focused()
+    expect(ends_on).to_have_accessible_description(re.compile("schon in der Vergangenheit"))
+    assert_accessible(page)
+    # An error of the whole form (no single field) is focused and read out as a whole.
+    fill_absence(page, monday, monday - datetime.timedelta(days=1))
+    expect(page.locator("main form .alert-danger")).to_be_focused()
+    expect(page.locator("main form .alert-danger")).to_have_text(re.compile("vor ihrem Beginn"))
+
     fill_absence(page, monday, monday)
     expect(page.get_by_role("heading", name="Abwesenheit bestätigen")).to_be_visible()
-    assert_accessible(page)
-
-    page.goto("/ehrenamt/kalender/")
-    expect(page.get_by_label("Ihre Kalender-Adresse")).to_be_visible()
     assert_accessible(page)
