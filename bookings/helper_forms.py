@@ -110,13 +110,15 @@ class AbsenceForm(forms.ModelForm):
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if not (starts_on and ends_on):
             return cleaned
+        # Errors name their field, so the page links them to it for screen readers.
         if ends_on < timezone.localdate():
-            raise ValidationError(_("Diese Abwesenheit liegt schon in der Vergangenheit."))
+            self.add_error("ends_on", _("Diese Abwesenheit liegt schon in der Vergangenheit."))
+            return cleaned
         clash = Absence.objects.filter(
             helper=self.instance.helper, starts_on__lte=ends_on, ends_on__gte=starts_on
         )
         if clash.exists():
-            raise ValidationError(
-                _("In diesem Zeitraum haben Sie schon eine Abwesenheit eingetragen.")
+            self.add_error(
+                "starts_on", _("In diesem Zeitraum haben Sie schon eine Abwesenheit eingetragen.")
             )
         return cleaned

@@ -144,20 +144,27 @@ class Availability(models.Model):
         if not (self.starts and self.ends and self.office_id and self.weekday is not None):
             return
         if self.starts >= self.ends:
-            raise ValidationError(_("Die Sprechzeit muss beginnen, bevor sie endet."))
+            raise ValidationError({"ends": _("Die Sprechzeit muss beginnen, bevor sie endet.")})
         covered = self.office.opening_hours.filter(
             weekday=self.weekday, opens__lte=self.starts, closes__gte=self.ends
         ).exists()
         if not covered:
             raise ValidationError(
-                _(
-                    "Das Büro hat zu dieser Zeit nicht geöffnet. Bitte wählen Sie eine Zeit "
-                    "innerhalb der Öffnungszeiten."
-                )
+                {
+                    "starts": _(
+                        "Das Büro hat zu dieser Zeit nicht geöffnet. Bitte wählen Sie eine Zeit "
+                        "innerhalb der Öffnungszeiten."
+                    )
+                }
             )
         if self.helper_id and self.overlapping().exists():
             raise ValidationError(
-                _("Diese Sprechzeit überschneidet sich mit einer anderen Sprechzeit von Ihnen.")
+                {
+                    "starts": _(
+                        "Diese Sprechzeit überschneidet sich mit einer anderen Sprechzeit "
+                        "von Ihnen."
+                    )
+                }
             )
 
     def overlapping(self) -> models.QuerySet[Availability]:
