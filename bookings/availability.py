@@ -6,13 +6,25 @@ questions the database cannot: opening hours, availability, closures and absence
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from collections import defaultdict
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.models import Helper
-from neighborhoods.models import Office
+from bookings.models import (
+    Absence,
+    Assignment,
+    Availability,
+    Helper,
+    LoanDevice,
+    LoanReservation,
+    Topic,
+)
+from neighborhoods.holidays import public_holidays_between
+from neighborhoods.models import Closure, Office, OpeningHours
 
 
 def local_range(starts_at: datetime.datetime, ends_at: datetime.datetime):
@@ -61,3 +73,304 @@ def slot_problem(
             "helper": helper
         }
     return None
+
+
+# --- The slot search: which times can be booked next -----------------------------------
+
+# How far ahead the search looks, widened step by step until enough slots are found.
+# A fixed list keeps the number of SQL queries bounded whatever the data.
+SEARCH_STEPS_DAYS = (2, 7, 28, 91, 365)
+
+MORNING = "morning"
+AFTERNOON = "afternoon"
+NOON = datetime.time(12)
+
+
+@dataclasses.dataclass(frozen=True)
+class Slot:
+    """A bookable time: one helper at one office; ordered by time, office, helper."""
+
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    office_id: int
+    office_name: str
+    helper_id: int
+    helper_first_name: str
+
+    @property
+    def key(self) -> tuple[datetime.datetime, int, int]:
+        return (self.starts_at, self.office_id, self.helper_id)
+
+    @property
+    def cursor(self) -> str:
+        """The key as text, for a "show more" link that continues after this slot."""
+        return f"{int(self.starts_at.timestamp())}-{self.office_id}-{self.helper_id}"
+
+
+def parse_cursor(text: str) -> tuple[datetime.datetime, int, int] | None:
+    try:
+        stamp, office_id, helper_id = (int(part) for part in text.split("-"))
+        moment = datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return (moment, office_id, helper_id)
+
+
+@dataclasses.dataclass(frozen=True)
+class SlotQuery:
+    """What staff asked for; empty offices or weekdays mean "any"."""
+
+    topic: Topic
+    first_day: datetime.date
+    offices: tuple[int, ...] = ()
+    weekdays: tuple[int, ...] = ()
+    part_of_day: str = ""
+    loan_device_kind: str = ""
+    after: tuple[datetime.datetime, int, int] | None = None
+
+
+class _Window:
+    """Everything one widening step needs, loaded in a fixed number of queries."""
+
+    def __init__(self, query: SlotQuery, first: datetime.date, last: datetime.date, loaded):
+        helper_ids = loaded.ids(4)
+        self.busy = _by_key(
+            Assignment.objects.filter(
+                helper_id__in=helper_ids,
+                starts_at__lt=_day_start(last + datetime.timedelta(days=1)),
+                ends_at__gt=_day_start(first),
+            ).values_list("helper_id", "starts_at", "ends_at")
+        )
+        self.absent = _day_sets(
+            Absence.objects.filter(
+                helper_id__in=helper_ids, starts_on__lte=last, ends_on__gte=first
+            ).values_list("helper_id", "starts_on", "ends_on"),
+            first,
+            last,
+        )
+        self.closed = _day_sets(
+            Closure.objects.filter(
+                office_id__in=loaded.ids(6), starts_on__lte=last, ends_on__gte=first
+            ).values_list("office_id", "starts_on", "ends_on"),
+            first,
+            last,
+        )
+        self.holidays = public_holidays_between(first, last)
+        self.device_busy: dict[int, list] = {}
+        if query.loan_device_kind:
+            self.device_busy = _by_key(
+                LoanReservation.objects.filter(
+                    device_id__in=[d for ds in loaded.devices.values() for d in ds],
+                    starts_at__lt=_day_start(last + datetime.timedelta(days=1)),
+                    ends_at__gt=_day_start(first),
+                ).values_list("device_id", "starts_at", "ends_at")
+            )
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def _by_key(rows) -> dict[int, list[tuple[datetime.datetime, datetime.datetime]]]:
+    found: dict[int, list] = defaultdict(list)
+    for key, starts_at, ends_at in rows:
+        found[key].append((starts_at, ends_at))
+    return found
+
+
+def _day_sets(rows, first: datetime.date, last: datetime.date) -> dict[int, set[datetime.date]]:
+    found: dict[int, set] = defaultdict(set)
+    for key, starts_on, ends_on in rows:
+        day = max(starts_on, first)
+        while day <= min(ends_on, last):
+            found[key].add(day)
+            day += datetime.timedelta(days=1)
+    return found
+
+
+class _Loaded:
+    """Availabilities, opening hours and loan devices, loaded per weekday when first needed.
+
+    A search that finds enough slots in the next two days reads only those weekdays.
+    """
+
+    def __init__(self, query: SlotQuery, first_day: datetime.date, horizon_end: datetime.date):
+        self.query = query
+        self.first_day, self.horizon_end = first_day, horizon_end
+        self.by_weekday: dict[int, list[tuple]] = defaultdict(list)
+        self.opening: dict[tuple[int, int], list[tuple[datetime.time, datetime.time]]] = (
+            defaultdict(list)
+        )
+        self.weekdays: set[int] = set()
+        self.devices: dict[int, list[int]] = defaultdict(list)
+        if query.loan_device_kind:
+            devices = LoanDevice.objects.filter(kind=query.loan_device_kind, active=True)
+            if query.offices:
+                devices = devices.filter(office_id__in=query.offices)
+            for office_id, device_id in devices.values_list("office_id", "id"):
+                self.devices[office_id].append(device_id)
+
+    def load(self, first: datetime.date, last: datetime.date) -> None:
+        """Make sure every weekday between `first` and `last` is loaded (two queries)."""
+        wanted = {(first + datetime.timedelta(days=n)).weekday() for n in range(7)}
+        if first + datetime.timedelta(days=6) > last:
+            wanted = {
+                (first + datetime.timedelta(days=n)).weekday()
+                for n in range((last - first).days + 1)
+            }
+        if self.query.weekdays:
+            wanted &= set(self.query.weekdays)
+        missing = wanted - self.weekdays
+        if not missing:
+            return
+        self.weekdays |= missing
+        availabilities = Availability.objects.filter(
+            helper__active=True,
+            helper__topics=self.query.topic,
+            helper__offices=F("office"),
+            office__active=True,
+            weekday__in=missing,
+            valid_from__lte=self.horizon_end,
+        ).exclude(valid_until__lt=self.first_day)
+        opening = OpeningHours.objects.filter(weekday__in=missing, office__active=True)
+        if self.query.offices:
+            availabilities = availabilities.filter(office_id__in=self.query.offices)
+            opening = opening.filter(office_id__in=self.query.offices)
+        for row in availabilities.values_list(
+            "weekday",
+            "starts",
+            "ends",
+            "valid_from",
+            "valid_until",
+            "helper_id",
+            "helper__user__first_name",
+            "office_id",
+            "office__name",
+        ):
+            self.by_weekday[row[0]].append(row[1:])
+        for office_id, weekday, opens, closes in opening.values_list(
+            "office_id", "weekday", "opens", "closes"
+        ):
+            self.opening[(office_id, weekday)].append((opens, closes))
+
+    def ids(self, position: int) -> list[int]:
+        return sorted({row[position] for rows in self.by_weekday.values() for row in rows})
+
+
+def _minus(
+    ranges: list[tuple[datetime.datetime, datetime.datetime]],
+    taken: list[tuple[datetime.datetime, datetime.datetime]],
+) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    """The parts of `ranges` not covered by any of `taken`."""
+    for taken_start, taken_end in taken:
+        remaining = []
+        for start, end in ranges:
+            if taken_end <= start or taken_start >= end:
+                remaining.append((start, end))
+                continue
+            if start < taken_start:
+                remaining.append((start, taken_start))
+            if taken_end < end:
+                remaining.append((taken_end, end))
+        ranges = remaining
+    return ranges
+
+
+def _device_free(loaded: _Loaded, window: _Window, office_id: int, starts_at, ends_at) -> bool:
+    return any(
+        all(end <= starts_at or start >= ends_at for start, end in window.device_busy[device])
+        for device in loaded.devices[office_id]
+    )
+
+
+def _slots_on(day, query, loaded, window, duration, now) -> list[Slot]:
+    if day in window.holidays:
+        return []
+    found = []
+    for (
+        starts,
+        ends,
+        valid_from,
+        valid_until,
+        helper_id,
+        first_name,
+        office_id,
+        office_name,
+    ) in loaded.by_weekday.get(day.weekday(), ()):
+        if valid_from > day or (valid_until and valid_until < day):
+            continue
+        if day in window.closed[office_id] or day in window.absent[helper_id]:
+            continue
+        free = [
+            (
+                _at(day, max(starts, opens)),
+                _at(day, min(ends, closes)),
+            )
+            for opens, closes in loaded.opening[(office_id, day.weekday())]
+            if opens < ends and closes > starts
+        ]
+        for start, end in _minus(free, window.busy[helper_id]):
+            while start + duration <= end:
+                slot = Slot(start, start + duration, office_id, office_name, helper_id, first_name)
+                start += duration
+                if slot.starts_at <= now or not _wanted(slot, query):
+                    continue
+                if query.loan_device_kind and not _device_free(
+                    loaded, window, office_id, slot.starts_at, slot.ends_at
+                ):
+                    continue
+                found.append(slot)
+    return found
+
+
+def _slot_key(slot: Slot):
+    return slot.key
+
+
+def _at(day: datetime.date, time: datetime.time) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
+def _wanted(slot: Slot, query: SlotQuery) -> bool:
+    if query.after and slot.key <= query.after:
+        return False
+    if query.part_of_day:
+        morning = timezone.localtime(slot.starts_at).time() < NOON
+        return morning == (query.part_of_day == MORNING)
+    return True
+
+
+def free_slots(query: SlotQuery, *, limit: int = 10) -> list[Slot]:
+    """The next `limit` bookable slots for `query`, earliest first.
+
+    A slot is free if the helper covers the topic, has availability at that office,
+    the office is open, it is no closure, public holiday or absence of the helper,
+    no assignment of the helper overlaps and (if asked) a loan device of that kind is
+    free. Loads its data in a bounded number of queries per widening step
+    (`SEARCH_STEPS_DAYS`), never one per helper or day.
+    """
+    now = timezone.now()
+    first_day = max(query.first_day, timezone.localdate(now))
+    if query.after:
+        first_day = max(first_day, timezone.localdate(query.after[0]))
+    horizon_end = first_day + datetime.timedelta(days=SEARCH_STEPS_DAYS[-1] - 1)
+    loaded = _Loaded(query, first_day, horizon_end)
+    duration = datetime.timedelta(minutes=query.topic.duration_minutes)
+    found: list[Slot] = []
+    window_first = first_day
+    for days in SEARCH_STEPS_DAYS:
+        window_last = min(first_day + datetime.timedelta(days=days - 1), horizon_end)
+        if window_last < window_first:
+            continue
+        loaded.load(window_first, window_last)
+        window = _Window(query, window_first, window_last, loaded)
+        day = window_first
+        while day <= window_last:
+            found.extend(
+                sorted(_slots_on(day, query, loaded, window, duration, now), key=_slot_key)
+            )
+            day += datetime.timedelta(days=1)
+        if len(found) >= limit:
+            break
+        window_first = window_last + datetime.timedelta(days=1)
+    return found[:limit]
