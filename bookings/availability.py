@@ -123,6 +123,7 @@ class SlotQuery:
     topic: Topic
     first_day: datetime.date
     offices: tuple[int, ...] = ()
+    skip_offices: tuple[int, ...] = ()
     weekdays: tuple[int, ...] = ()
     part_of_day: str = ""
     loan_device_kind: str = ""
@@ -236,6 +237,8 @@ class _Loaded:
         if self.query.offices:
             availabilities = availabilities.filter(office_id__in=self.query.offices)
             opening = opening.filter(office_id__in=self.query.offices)
+        if self.query.skip_offices:
+            availabilities = availabilities.exclude(office_id__in=self.query.skip_offices)
         for row in availabilities.values_list(
             "weekday",
             "starts",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from bookings import roles
 
@@ -11,6 +11,8 @@ from bookings import roles
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: what each role can do from here."""
     user = request.user
+    if roles.is_office_staff(user) and not roles.is_coordinator(user):
+        return redirect("desk:dashboard")
     return render(
         request,
         "home.html",
