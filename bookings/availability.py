@@ -79,7 +79,7 @@ def slot_problem(
 
 # How far ahead the search looks, widened step by step until enough slots are found.
 # A fixed list keeps the number of SQL queries bounded whatever the data.
-SEARCH_STEPS_DAYS = (2, 7, 28, 91, 365)
+SEARCH_STEPS_DAYS = (1, 7, 28, 91, 365)
 
 MORNING = "morning"
 AFTERNOON = "afternoon"
@@ -135,24 +135,33 @@ class _Window:
 
     def __init__(self, query: SlotQuery, first: datetime.date, last: datetime.date, loaded):
         helper_ids = loaded.ids(4)
+        # Bounding starts_at on both sides keeps the (helper, starts_at) index scan short;
+        # nothing a helper does lasts longer than a day.
         self.busy = _by_key(
             Assignment.objects.filter(
                 helper_id__in=helper_ids,
+                starts_at__gte=_day_start(first - datetime.timedelta(days=1)),
                 starts_at__lt=_day_start(last + datetime.timedelta(days=1)),
                 ends_at__gt=_day_start(first),
-            ).values_list("helper_id", "starts_at", "ends_at")
+            )
+            .order_by()
+            .values_list("helper_id", "starts_at", "ends_at")
         )
         self.absent = _day_sets(
             Absence.objects.filter(
                 helper_id__in=helper_ids, starts_on__lte=last, ends_on__gte=first
-            ).values_list("helper_id", "starts_on", "ends_on"),
+            )
+            .order_by()
+            .values_list("helper_id", "starts_on", "ends_on"),
             first,
             last,
         )
         self.closed = _day_sets(
             Closure.objects.filter(
                 office_id__in=loaded.ids(6), starts_on__lte=last, ends_on__gte=first
-            ).values_list("office_id", "starts_on", "ends_on"),
+            )
+            .order_by()
+            .values_list("office_id", "starts_on", "ends_on"),
             first,
             last,
         )
@@ -162,9 +171,12 @@ class _Window:
             self.device_busy = _by_key(
                 LoanReservation.objects.filter(
                     device_id__in=[d for ds in loaded.devices.values() for d in ds],
+                    starts_at__gte=_day_start(first - datetime.timedelta(days=1)),
                     starts_at__lt=_day_start(last + datetime.timedelta(days=1)),
                     ends_at__gt=_day_start(first),
-                ).values_list("device_id", "starts_at", "ends_at")
+                )
+                .order_by()
+                .values_list("device_id", "starts_at", "ends_at")
             )
 
 
@@ -225,15 +237,19 @@ class _Loaded:
         if not missing:
             return
         self.weekdays |= missing
-        availabilities = Availability.objects.filter(
-            helper__active=True,
-            helper__topics=self.query.topic,
-            helper__offices=F("office"),
-            office__active=True,
-            weekday__in=missing,
-            valid_from__lte=self.horizon_end,
-        ).exclude(valid_until__lt=self.first_day)
-        opening = OpeningHours.objects.filter(weekday__in=missing, office__active=True)
+        availabilities = (
+            Availability.objects.filter(
+                helper__active=True,
+                helper__topics=self.query.topic,
+                helper__offices=F("office"),
+                office__active=True,
+                weekday__in=missing,
+                valid_from__lte=self.horizon_end,
+            )
+            .exclude(valid_until__lt=self.first_day)
+            .order_by()
+        )
+        opening = OpeningHours.objects.filter(weekday__in=missing, office__active=True).order_by()
         if self.query.offices:
             availabilities = availabilities.filter(office_id__in=self.query.offices)
             opening = opening.filter(office_id__in=self.query.offices)
@@ -372,8 +388,8 @@ def free_slots(query: SlotQuery, *, limit: int = 10) -> list[Slot]:
             found.extend(
                 sorted(_slots_on(day, query, loaded, window, duration, now), key=_slot_key)
             )
+            if len(found) >= limit:
+                return found[:limit]
             day += datetime.timedelta(days=1)
-        if len(found) >= limit:
-            break
         window_first = window_last + datetime.timedelta(days=1)
-    return found[:limit]
+    return found
