@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -103,6 +105,13 @@ class SlotSearchForm(_CrispyMixin, forms.Form):
     # Set by the "show more" links: continue after this slot, only outside the home district.
     after = forms.CharField(required=False, widget=forms.HiddenInput)
     others = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "after" and "others" come only from the "show more" links; a new search starts over.
+        self.helper.layout = Layout(
+            "topic", "device", "office", InlineCheckboxes("weekdays"), "part_of_day", "first_day"
+        )
 
     def query(self, *, offices: tuple[int, ...] = (), skip: tuple[int, ...] = ()) -> SlotQuery:
         """The search as asked; `offices` narrows it (to the home offices), `skip` leaves

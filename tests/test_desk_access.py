@@ -31,7 +31,8 @@ def desk_urls(objects, senior):
     appointment = objects["appointment"].pk
     return [
         ("get", reverse("desk:dashboard")),
-        ("get", reverse("desk:search") + "?q=muller"),
+        ("get", reverse("desk:search")),
+        ("post", reverse("desk:search")),
         ("post", reverse("desk:senior_create")),
         ("get", reverse("desk:senior", args=[senior.pk])),
         ("post", reverse("desk:book", args=[senior.pk])),

@@ -53,6 +53,8 @@ def _render_move(request, appointment, form, *, status=200, **extra) -> HttpResp
         "senior": appointment.senior,
         "slot_form": form,
         "slot_groups": slot_groups(form, appointment.senior) if form.is_valid() else [],
+        # After a search (or a refused booking) Enter books the first slot.
+        "focus_slots": "topic" in request.GET or request.method == "POST",
         **extra,
     }
     return render(request, "desk/move.html", context, status=status)

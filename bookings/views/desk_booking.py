@@ -77,6 +77,8 @@ def render_senior(request, senior: Senior, form: SlotSearchForm, *, status: int 
         "channel_label": Senior.Channel(senior.reminder_channel).label,
         "slot_form": form,
         "slot_groups": slot_groups(form, senior) if form.is_valid() else [],
+        # After a search (or a refused booking) Enter books the first slot.
+        "focus_slots": "topic" in request.GET or request.method == "POST",
         "appointments": selectors.upcoming_appointments(senior),
         "workshops": selectors.upcoming_workshops()[:10],
         **extra,

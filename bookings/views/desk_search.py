@@ -6,7 +6,7 @@ import re
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from bookings import selectors
 from bookings.forms import SeniorForm, SeniorSearchForm
@@ -25,8 +25,9 @@ def _prefill(text: str) -> dict[str, str]:
 
 
 def search_context(request: HttpRequest, senior_form: SeniorForm | None = None) -> dict:
-    form = SeniorSearchForm(request.GET)
-    text = form.data.get("q", "").strip()
+    # Searches are POSTed: typed phone digits must not end up in access logs.
+    form = SeniorSearchForm(request.POST or None)
+    text = request.POST.get("q", "").strip()
     results = selectors.senior_search(text) if text else []
     return {
         "search_form": form,
@@ -37,6 +38,7 @@ def search_context(request: HttpRequest, senior_form: SeniorForm | None = None) 
 
 
 @desk_view
+@require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
     """The results follow the typing via htmx; without JavaScript the form submits."""
     context = search_context(request)
