@@ -26,6 +26,8 @@ class _CrispyMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The templates add the CSRF token to POST forms; GET forms must not carry it.
+        self.helper.disable_csrf = True
 
 
 class SeniorSearchForm(forms.Form):

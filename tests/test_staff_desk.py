@@ -246,6 +246,8 @@ def test_it_gives_every_field_a_label(staff_client, senior):
     html = staff_client.get(reverse("desk:senior", args=[senior.pk])).content.decode()
     for field in ("id_topic", "id_device", "id_office", "id_part_of_day", "id_first_day"):
         assert f'for="{field}"' in html, field
+    search_form = html[html.index('<form method="get"') :]
+    assert "csrfmiddlewaretoken" not in search_form[: search_form.index("</form>")]
 
 
 def test_it_books_by_keyboard_with_one_submit_button_per_slot(
