@@ -145,3 +145,14 @@ def test_it_refuses_notes_to_helpers(client, helper, appointment):
     assert response.status_code == 403
     appointment.refresh_from_db()
     assert appointment.note == ""
+
+
+def test_it_keeps_topic_and_device_when_moving(staff_client, appointment, topic):
+    from bookings.models import Topic
+
+    other = Topic.objects.create(name="E-Mail", duration_minutes=30)
+    page = staff_client.get(
+        reverse("desk:move", args=[appointment.pk]), {"topic": other.pk, "device": "ipad"}
+    )
+    query = page.context["slot_form"].query()
+    assert (query.topic, query.loan_device_kind) == (topic, "")

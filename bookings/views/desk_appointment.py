@@ -42,9 +42,10 @@ def appointment(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, _appointment(pk))
 
 
-def _loan_kind(appointment: Appointment) -> str:
+def _fixed(appointment: Appointment) -> dict:
+    """A move keeps topic and device; only time, office and helper change."""
     reservation = getattr(appointment, "loan_reservation", None)
-    return reservation.device.kind if reservation else ""
+    return {"topic": appointment.topic_id, "device": reservation.device.kind if reservation else ""}
 
 
 def _render_move(request, appointment, form, *, status=200, **extra) -> HttpResponse:
@@ -65,12 +66,10 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: slots for the same topic and device; POST: move there, all or nothing."""
     appointment = _appointment(pk)
     if request.method != "POST":
-        form = search_form_for(request.GET, topic=appointment.topic, device=_loan_kind(appointment))
+        form = search_form_for(request.GET, fixed=_fixed(appointment))
         return _render_move(request, appointment, form)
     choice = SlotChoiceForm(request.POST)
-    retry = search_form_for(
-        refreshed(request.POST), topic=appointment.topic, device=_loan_kind(appointment)
-    )
+    retry = search_form_for(refreshed(request.POST), fixed=_fixed(appointment))
     if not choice.is_valid():
         return _render_move(request, appointment, retry, status=400)
     helper, office = slot_parts(choice.cleaned_data["slot"])

@@ -60,15 +60,17 @@ def slot_groups(form: SlotSearchForm, senior: Senior) -> list[SlotGroup]:
     return [SlotGroup(_("Im eigenen Stadtteil"), own, own_more), other_group]
 
 
-def search_form_for(data: QueryDict, **initial) -> SlotSearchForm:
-    if "topic" not in data:
+def search_form_for(data: QueryDict, *, fixed: dict | None = None) -> SlotSearchForm:
+    """The slot search from request data; `fixed` values are shown but cannot change."""
+    if "topic" not in data and not fixed:
         data = data.copy()
-        topic = initial.get("topic") or Topic.objects.filter(active=True).first()
+        topic = Topic.objects.filter(active=True).first()
         if topic:
             data["topic"] = str(topic.pk)
-        if initial.get("device"):
-            data["device"] = initial["device"]
-    return SlotSearchForm(data)
+    form = SlotSearchForm(data, initial=fixed)
+    for name in fixed or ():
+        form.fields[name].disabled = True
+    return form
 
 
 def render_senior(request, senior: Senior, form: SlotSearchForm, *, status: int = 200, **extra):
