@@ -193,10 +193,10 @@ def _generate(scale: int, rng: random.Random) -> None:
         batch = chosen[first : first + BATCH]
         appointments = Appointment.objects.bulk_create(
             Appointment(
-                office=office,
-                helper=helper,
-                senior=rng.choice(seniors),
-                topic=rng.choice(topics),
+                office_id=office.pk,
+                helper_id=helper.pk,
+                senior_id=rng.choice(seniors).pk,
+                topic_id=rng.choice(topics).pk,
                 starts_at=starts_at,
                 ends_at=starts_at + one_hour,
             )
@@ -204,7 +204,7 @@ def _generate(scale: int, rng: random.Random) -> None:
         )
         Assignment.objects.bulk_create(
             Assignment(
-                helper_id=a.helper_id, appointment=a, starts_at=a.starts_at, ends_at=a.ends_at
+                helper_id=a.helper_id, appointment_id=a.pk, starts_at=a.starts_at, ends_at=a.ends_at
             )
             for a in appointments
         )
