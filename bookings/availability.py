@@ -81,6 +81,8 @@ def slot_problem(
 # A fixed list keeps the number of SQL queries bounded whatever the data.
 SEARCH_STEPS_DAYS = (1, 7, 28, 91, 365)
 
+LONGEST_ASSIGNMENT = datetime.timedelta(days=7)
+
 MORNING = "morning"
 AFTERNOON = "afternoon"
 NOON = datetime.time(12)
@@ -134,13 +136,14 @@ class _Window:
     """Everything one widening step needs, loaded in a fixed number of queries."""
 
     def __init__(self, query: SlotQuery, first: datetime.date, last: datetime.date, loaded):
-        helper_ids = loaded.ids(4)
-        # Bounding starts_at on both sides keeps the (helper, starts_at) index scan short;
-        # nothing a helper does lasts longer than a day.
+        helper_ids = loaded.helper_ids
+        # Bounding starts_at on both sides keeps the (helper, starts_at) index scan short.
+        # An assignment that started over a week earlier would be missed here, but the
+        # database still refuses the booking (SlotTaken).
         self.busy = _by_key(
             Assignment.objects.filter(
                 helper_id__in=helper_ids,
-                starts_at__gte=_day_start(first - datetime.timedelta(days=1)),
+                starts_at__gte=_day_start(first) - LONGEST_ASSIGNMENT,
                 starts_at__lt=_day_start(last + datetime.timedelta(days=1)),
                 ends_at__gt=_day_start(first),
             )
@@ -158,7 +161,7 @@ class _Window:
         )
         self.closed = _day_sets(
             Closure.objects.filter(
-                office_id__in=loaded.ids(6), starts_on__lte=last, ends_on__gte=first
+                office_id__in=loaded.office_ids, starts_on__lte=last, ends_on__gte=first
             )
             .order_by()
             .values_list("office_id", "starts_on", "ends_on"),
@@ -171,7 +174,7 @@ class _Window:
             self.device_busy = _by_key(
                 LoanReservation.objects.filter(
                     device_id__in=[d for ds in loaded.devices.values() for d in ds],
-                    starts_at__gte=_day_start(first - datetime.timedelta(days=1)),
+                    starts_at__gte=_day_start(first) - LONGEST_ASSIGNMENT,
                     starts_at__lt=_day_start(last + datetime.timedelta(days=1)),
                     ends_at__gt=_day_start(first),
                 )
@@ -215,6 +218,8 @@ class _Loaded:
             defaultdict(list)
         )
         self.weekdays: set[int] = set()
+        self.helper_ids: set[int] = set()
+        self.office_ids: set[int] = set()
         self.devices: dict[int, list[int]] = defaultdict(list)
         if query.loan_device_kind:
             devices = LoanDevice.objects.filter(kind=query.loan_device_kind, active=True)
@@ -267,13 +272,12 @@ class _Loaded:
             "office__name",
         ):
             self.by_weekday[row[0]].append(row[1:])
+            self.helper_ids.add(row[5])
+            self.office_ids.add(row[7])
         for office_id, weekday, opens, closes in opening.values_list(
             "office_id", "weekday", "opens", "closes"
         ):
             self.opening[(office_id, weekday)].append((opens, closes))
-
-    def ids(self, position: int) -> list[int]:
-        return sorted({row[position] for rows in self.by_weekday.values() for row in rows})
 
 
 def _minus(
