@@ -269,3 +269,11 @@ def test_it_skips_inactive_loan_devices_in_the_search(
         {"topic": topic.pk, "first_day": monday, "device": "ipad"},
     )
     assert response.context["slot_groups"][0].slots == []
+
+
+def test_it_offers_creation_when_nobody_is_found_while_typing(staff_client):
+    response = staff_client.post(reverse("desk:search"), {"q": "0631 99"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "Niemand gefunden." in html
+    assert 'name="q" value="0631 99"' in html
+    assert "Neue Person anlegen" in html
