@@ -5,7 +5,7 @@ City: 30 offices, 300 helpers with a year of weekly availability, 50,000 appoint
 Prints one JSON line per data set. Honours DATABASE_URL; without it, uses bench.sqlite3,
 which it deletes and rebuilds.
 
-    .venv/bin/python bench/desk_slot_search.py [--scale 1] [--searches 50]
+    .venv/bin/python bench/desk_slot_search.py [--scale 1] [--searches 50] [--reuse]
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SQLITE_FILE = ROOT / "bench.sqlite3"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
-if not os.environ.get("DATABASE_URL"):
-    SQLITE_FILE.unlink(missing_ok=True)
+OWN_SQLITE = not os.environ.get("DATABASE_URL")
+if OWN_SQLITE:
     os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_FILE}"
 
 import django  # noqa: E402
@@ -240,15 +240,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, action="append", help="1 = city; repeatable")
     parser.add_argument("--searches", type=int, default=50)
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the data set built by the last run"
+    )
     args = parser.parse_args()
+    if OWN_SQLITE and not args.reuse:
+        SQLITE_FILE.unlink(missing_ok=True)
     _ensure_postgres_database()
     for scale in args.scale or [1, 10]:
         rng = random.Random(scale)
         started = time.perf_counter()
-        build(scale, rng)
+        if not args.reuse:
+            build(scale, rng)
         built_s = time.perf_counter() - started
         result = measure(scale, args.searches, rng)
-        result["build_s"] = round(built_s, 1)
+        result["build_s"] = round(built_s, 1) if not args.reuse else None
         print(json.dumps(result), flush=True)
 
 

@@ -79,7 +79,7 @@ def slot_problem(
 
 # How far ahead the search looks, widened step by step until enough slots are found.
 # A fixed list keeps the number of SQL queries bounded whatever the data.
-SEARCH_STEPS_DAYS = (1, 7, 28, 91, 365)
+SEARCH_STEPS_DAYS = (1, 3, 7, 28, 91, 365)
 
 LONGEST_ASSIGNMENT = datetime.timedelta(days=7)
 
