@@ -274,6 +274,8 @@ class _Loaded:
             self.by_weekday[row[0]].append(row[1:])
             self.helper_ids.add(row[5])
             self.office_ids.add(row[7])
+        for weekday in missing:
+            self.by_weekday[weekday].sort(key=_range_start)
         for office_id, weekday, opens, closes in opening.values_list(
             "office_id", "weekday", "opens", "closes"
         ):
@@ -306,44 +308,56 @@ def _device_free(loaded: _Loaded, window: _Window, office_id: int, starts_at, en
     )
 
 
-def _slots_on(day, query, loaded, window, duration, now) -> list[Slot]:
+def _slots_from(row, day, query, loaded, window, duration, now) -> list[Slot]:
+    """The free slots one availability range gives on `day`."""
+    starts, ends, valid_from, valid_until, helper_id, first_name, office_id, office_name = row
+    if valid_from > day or (valid_until and valid_until < day):
+        return []
+    if day in window.closed[office_id] or day in window.absent[helper_id]:
+        return []
+    free = [
+        (_at(day, max(starts, opens)), _at(day, min(ends, closes)))
+        for opens, closes in loaded.opening[(office_id, day.weekday())]
+        if opens < ends and closes > starts
+    ]
+    found = []
+    for start, end in _minus(free, window.busy[helper_id]):
+        while start + duration <= end:
+            slot = Slot(start, start + duration, office_id, office_name, helper_id, first_name)
+            start += duration
+            if slot.starts_at <= now or not _wanted(slot, query):
+                continue
+            if query.loan_device_kind and not _device_free(
+                loaded, window, office_id, slot.starts_at, slot.ends_at
+            ):
+                continue
+            found.append(slot)
+    return found
+
+
+def _slots_on(day, query, loaded, window, duration, now, wanted: int) -> list[Slot]:
+    """The earliest `wanted` free slots on `day`, in order.
+
+    Ranges are visited by start time; once `wanted` slots are found that begin before
+    the next range even starts, the remaining ranges cannot offer anything earlier.
+    """
     if day in window.holidays:
         return []
-    found = []
-    for (
-        starts,
-        ends,
-        valid_from,
-        valid_until,
-        helper_id,
-        first_name,
-        office_id,
-        office_name,
-    ) in loaded.by_weekday.get(day.weekday(), ()):
-        if valid_from > day or (valid_until and valid_until < day):
-            continue
-        if day in window.closed[office_id] or day in window.absent[helper_id]:
-            continue
-        free = [
-            (
-                _at(day, max(starts, opens)),
-                _at(day, min(ends, closes)),
-            )
-            for opens, closes in loaded.opening[(office_id, day.weekday())]
-            if opens < ends and closes > starts
-        ]
-        for start, end in _minus(free, window.busy[helper_id]):
-            while start + duration <= end:
-                slot = Slot(start, start + duration, office_id, office_name, helper_id, first_name)
-                start += duration
-                if slot.starts_at <= now or not _wanted(slot, query):
-                    continue
-                if query.loan_device_kind and not _device_free(
-                    loaded, window, office_id, slot.starts_at, slot.ends_at
-                ):
-                    continue
-                found.append(slot)
-    return found
+    rows = loaded.by_weekday.get(day.weekday(), ())
+    found: list[Slot] = []
+    for position, row in enumerate(rows):
+        found.extend(_slots_from(row, day, query, loaded, window, duration, now))
+        following = rows[position + 1][0] if position + 1 < len(rows) else None
+        if len(found) >= wanted and following is not None and following > row[0]:
+            found.sort(key=_slot_key)
+            if found[wanted - 1].starts_at < _at(day, following):
+                break
+    found.sort(key=_slot_key)
+    return found[:wanted]
+
+
+def _range_start(row) -> datetime.time:
+    return row[0]
 
 
 def _slot_key(slot: Slot):
@@ -389,9 +403,7 @@ def free_slots(query: SlotQuery, *, limit: int = 10) -> list[Slot]:
         window = _Window(query, window_first, window_last, loaded)
         day = window_first
         while day <= window_last:
-            found.extend(
-                sorted(_slots_on(day, query, loaded, window, duration, now), key=_slot_key)
-            )
+            found.extend(_slots_on(day, query, loaded, window, duration, now, limit - len(found)))
             if len(found) >= limit:
                 return found[:limit]
             day += datetime.timedelta(days=1)

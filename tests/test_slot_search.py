@@ -130,3 +130,21 @@ def test_it_uses_a_bounded_number_of_queries(
     Absence.objects.all().delete()
     with django_assert_max_num_queries(5):
         assert len(free_slots(SlotQuery(topic=topic, first_day=monday))) == 10
+
+
+def test_it_orders_by_time_whatever_order_the_ranges_were_made(office, topic, monday):
+    from bookings.models import Availability
+
+    late = make_helper(office, topic, first_name="Spät")
+    Availability.objects.filter(helper=late).update(
+        starts=datetime.time(14), ends=datetime.time(16)
+    )
+    early = make_helper(office, topic, first_name="Früh")
+
+    slots = free_slots(SlotQuery(topic=topic, first_day=monday), limit=3)
+
+    assert times(slots) == [
+        (at(monday, 10), early.pk),
+        (at(monday, 11), early.pk),
+        (at(monday, 14), late.pk),
+    ]
