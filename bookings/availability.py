@@ -136,33 +136,20 @@ class _Window:
     """Everything one widening step needs, loaded in a fixed number of queries."""
 
     def __init__(self, query: SlotQuery, first: datetime.date, last: datetime.date, loaded):
-        helper_ids = loaded.helper_ids
-        # Bounding starts_at on both sides keeps the (helper, starts_at) index scan short.
-        # An assignment that started over a week earlier would be missed here, but the
-        # database still refuses the booking (SlotTaken).
-        self.busy = _by_key(
-            Assignment.objects.filter(
-                helper_id__in=helper_ids,
-                starts_at__gte=_day_start(first) - LONGEST_ASSIGNMENT,
-                starts_at__lt=_day_start(last + datetime.timedelta(days=1)),
-                ends_at__gt=_day_start(first),
-            )
-            .order_by()
-            .values_list("helper_id", "starts_at", "ends_at")
-        )
+        self.first, self.last = first, last
+        self.busy: dict[int, list] = defaultdict(list)
+        self.busy_known: set[int] = set()
+        self.busy_loads = 0
         self.absent = _day_sets(
-            Absence.objects.filter(
-                helper_id__in=helper_ids, starts_on__lte=last, ends_on__gte=first
-            )
+            # By date only: few absences touch a window, fewer than the helpers asked about.
+            Absence.objects.filter(starts_on__lte=last, ends_on__gte=first)
             .order_by()
             .values_list("helper_id", "starts_on", "ends_on"),
             first,
             last,
         )
         self.closed = _day_sets(
-            Closure.objects.filter(
-                office_id__in=loaded.office_ids, starts_on__lte=last, ends_on__gte=first
-            )
+            Closure.objects.filter(starts_on__lte=last, ends_on__gte=first)
             .order_by()
             .values_list("office_id", "starts_on", "ends_on"),
             first,
@@ -181,6 +168,32 @@ class _Window:
                 .order_by()
                 .values_list("device_id", "starts_at", "ends_at")
             )
+
+    def know_busy(self, helper_ids: set[int], everyone: set[int]) -> None:
+        """Load the assignments of `helper_ids` unless known; after two such loads, load
+        `everyone` at once, so a window never costs more than three queries for them."""
+        missing = helper_ids - self.busy_known
+        if not missing:
+            return
+        if self.busy_loads >= 2:
+            missing = everyone - self.busy_known
+        self.busy_loads += 1
+        self.busy_known |= missing
+        # Bounding starts_at on both sides keeps the (helper, starts_at) index scan short.
+        # An assignment that started over a week earlier would be missed here, but the
+        # database still refuses the booking (SlotTaken).
+        rows = (
+            Assignment.objects.filter(
+                helper_id__in=missing,
+                starts_at__gte=_day_start(self.first) - LONGEST_ASSIGNMENT,
+                starts_at__lt=_day_start(self.last + datetime.timedelta(days=1)),
+                ends_at__gt=_day_start(self.first),
+            )
+            .order_by()
+            .values_list("helper_id", "starts_at", "ends_at")
+        )
+        for helper_id, starts_at, ends_at in rows:
+            self.busy[helper_id].append((starts_at, ends_at))
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -275,7 +288,7 @@ class _Loaded:
             self.helper_ids.add(row[5])
             self.office_ids.add(row[7])
         for weekday in missing:
-            self.by_weekday[weekday].sort(key=_range_start)
+            self.by_weekday[weekday].sort(key=_range_order)
         for office_id, weekday, opens, closes in opening.values_list(
             "office_id", "weekday", "opens", "closes"
         ):
@@ -335,29 +348,38 @@ def _slots_from(row, day, query, loaded, window, duration, now) -> list[Slot]:
     return found
 
 
+# Ranges are checked against assignments in growing chunks: most searches need only
+# the first few ranges of a day, and the chunk count stays bounded (see know_busy).
+FIRST_CHUNK = 40
+
+
 def _slots_on(day, query, loaded, window, duration, now, wanted: int) -> list[Slot]:
     """The earliest `wanted` free slots on `day`, in order.
 
-    Ranges are visited by start time; once `wanted` slots are found that begin before
-    the next range even starts, the remaining ranges cannot offer anything earlier.
+    Ranges are visited by (start, office, helper), a lower bound of the slots they give;
+    once `wanted` slots are found below the next range's bound, no later range can
+    offer anything earlier.
     """
     if day in window.holidays:
         return []
     rows = loaded.by_weekday.get(day.weekday(), ())
     found: list[Slot] = []
+    chunk_end = 0
     for position, row in enumerate(rows):
-        found.extend(_slots_from(row, day, query, loaded, window, duration, now))
-        following = rows[position + 1][0] if position + 1 < len(rows) else None
-        if len(found) >= wanted and following is not None and following > row[0]:
+        if position == chunk_end:
+            chunk_end = position + FIRST_CHUNK * 4 ** min(window.busy_loads, 4)
+            window.know_busy({r[4] for r in rows[position:chunk_end]}, loaded.helper_ids)
+        if len(found) >= wanted:
             found.sort(key=_slot_key)
-            if found[wanted - 1].starts_at < _at(day, following):
+            if found[wanted - 1].key < (_at(day, row[0]), row[6], row[4]):
                 break
+        found.extend(_slots_from(row, day, query, loaded, window, duration, now))
     found.sort(key=_slot_key)
     return found[:wanted]
 
 
-def _range_start(row) -> datetime.time:
-    return row[0]
+def _range_order(row) -> tuple[datetime.time, int, int]:
+    return (row[0], row[6], row[4])
 
 
 def _slot_key(slot: Slot):
