@@ -82,6 +82,9 @@ def slot_problem(
 SEARCH_STEPS_DAYS = (1, 3, 7, 28, 91, 365)
 
 LONGEST_ASSIGNMENT = datetime.timedelta(days=7)
+# Ranges are read and checked against assignments in growing chunks: most searches need
+# only the first few ranges of a day, and the chunk count stays bounded (see know_busy).
+FIRST_CHUNK = 40
 
 MORNING = "morning"
 AFTERNOON = "afternoon"
@@ -169,16 +172,16 @@ class _Window:
                 .values_list("device_id", "starts_at", "ends_at")
             )
 
-    def know_busy(self, helper_ids: set[int], everyone: set[int]) -> None:
-        """Load the assignments of `helper_ids` unless known; after two such loads, load
-        `everyone` at once, so a window never costs more than three queries for them."""
+    def know_busy(self, helper_ids: set[int], everyone) -> None:
+        """Load the assignments of `helper_ids` unless known; the third time, load those
+        of `everyone` (a subquery), so a window never costs more than three queries."""
         missing = helper_ids - self.busy_known
-        if not missing:
+        if not missing or self.busy_loads >= 3:
             return
-        if self.busy_loads >= 2:
-            missing = everyone - self.busy_known
         self.busy_loads += 1
         self.busy_known |= missing
+        if self.busy_loads == 3:
+            missing = everyone
         # Bounding starts_at on both sides keeps the (helper, starts_at) index scan short.
         # An assignment that started over a week earlier would be missed here, but the
         # database still refuses the booking (SlotTaken).
@@ -217,23 +220,48 @@ def _day_sets(rows, first: datetime.date, last: datetime.date) -> dict[int, set[
     return found
 
 
-class _Loaded:
-    """Availabilities, opening hours and loan devices, loaded per weekday when first needed.
+class _Ranges:
+    """One weekday's availability ranges in (start, office, helper) order, read from the
+    database only as far as the search gets: usually the first few dozen rows."""
 
-    A search that finds enough slots in the next two days reads only those weekdays.
-    """
+    def __init__(self, queryset):
+        self._rows = queryset.iterator(chunk_size=FIRST_CHUNK)
+        self.fetched: list[tuple] = []
+
+    def upto(self, end: int) -> list[tuple]:
+        while len(self.fetched) < end:
+            row = next(self._rows, None)
+            if row is None:
+                break
+            self.fetched.append(row)
+        return self.fetched
+
+
+class _Loaded:
+    """Availabilities, opening hours and loan devices, loaded per weekday when first needed."""
 
     def __init__(self, query: SlotQuery, first_day: datetime.date, horizon_end: datetime.date):
         self.query = query
-        self.first_day, self.horizon_end = first_day, horizon_end
-        self.by_weekday: dict[int, list[tuple]] = defaultdict(list)
+        self.ranges: dict[int, _Ranges] = {}
         self.opening: dict[tuple[int, int], list[tuple[datetime.time, datetime.time]]] = (
             defaultdict(list)
         )
-        self.weekdays: set[int] = set()
-        self.helper_ids: set[int] = set()
-        self.office_ids: set[int] = set()
         self.devices: dict[int, list[int]] = defaultdict(list)
+        self.availabilities = (
+            Availability.objects.filter(
+                helper__active=True,
+                helper__topics=query.topic,
+                helper__offices=F("office"),
+                office__active=True,
+                valid_from__lte=horizon_end,
+            )
+            .exclude(valid_until__lt=first_day)
+            .order_by()
+        )
+        if query.offices:
+            self.availabilities = self.availabilities.filter(office_id__in=query.offices)
+        if query.skip_offices:
+            self.availabilities = self.availabilities.exclude(office_id__in=query.skip_offices)
         if query.loan_device_kind:
             devices = LoanDevice.objects.filter(kind=query.loan_device_kind, active=True)
             if query.offices:
@@ -241,54 +269,39 @@ class _Loaded:
             for office_id, device_id in devices.values_list("office_id", "id"):
                 self.devices[office_id].append(device_id)
 
+    @property
+    def helpers(self):
+        """Every helper this search could offer, as a subquery."""
+        return self.availabilities.values("helper_id")
+
     def load(self, first: datetime.date, last: datetime.date) -> None:
-        """Make sure every weekday between `first` and `last` is loaded (two queries)."""
-        wanted = {(first + datetime.timedelta(days=n)).weekday() for n in range(7)}
-        if first + datetime.timedelta(days=6) > last:
-            wanted = {
-                (first + datetime.timedelta(days=n)).weekday()
-                for n in range((last - first).days + 1)
-            }
+        """Open the weekdays between `first` and `last` (one query each, read lazily)
+        and their opening hours (one query)."""
+        days = min((last - first).days + 1, 7)
+        wanted = {(first + datetime.timedelta(days=n)).weekday() for n in range(days)}
         if self.query.weekdays:
             wanted &= set(self.query.weekdays)
-        missing = wanted - self.weekdays
+        missing = wanted - set(self.ranges)
         if not missing:
             return
-        self.weekdays |= missing
-        availabilities = (
-            Availability.objects.filter(
-                helper__active=True,
-                helper__topics=self.query.topic,
-                helper__offices=F("office"),
-                office__active=True,
-                weekday__in=missing,
-                valid_from__lte=self.horizon_end,
+        for weekday in missing:
+            self.ranges[weekday] = _Ranges(
+                self.availabilities.filter(weekday=weekday)
+                .order_by("starts", "office_id", "helper_id")
+                .values_list(
+                    "starts",
+                    "ends",
+                    "valid_from",
+                    "valid_until",
+                    "helper_id",
+                    "helper__user__first_name",
+                    "office_id",
+                    "office__name",
+                )
             )
-            .exclude(valid_until__lt=self.first_day)
-            .order_by()
-        )
         opening = OpeningHours.objects.filter(weekday__in=missing, office__active=True).order_by()
         if self.query.offices:
-            availabilities = availabilities.filter(office_id__in=self.query.offices)
             opening = opening.filter(office_id__in=self.query.offices)
-        if self.query.skip_offices:
-            availabilities = availabilities.exclude(office_id__in=self.query.skip_offices)
-        for row in availabilities.values_list(
-            "weekday",
-            "starts",
-            "ends",
-            "valid_from",
-            "valid_until",
-            "helper_id",
-            "helper__user__first_name",
-            "office_id",
-            "office__name",
-        ):
-            self.by_weekday[row[0]].append(row[1:])
-            self.helper_ids.add(row[5])
-            self.office_ids.add(row[7])
-        for weekday in missing:
-            self.by_weekday[weekday].sort(key=_range_order)
         for office_id, weekday, opens, closes in opening.values_list(
             "office_id", "weekday", "opens", "closes"
         ):
@@ -348,27 +361,27 @@ def _slots_from(row, day, query, loaded, window, duration, now) -> list[Slot]:
     return found
 
 
-# Ranges are checked against assignments in growing chunks: most searches need only
-# the first few ranges of a day, and the chunk count stays bounded (see know_busy).
-FIRST_CHUNK = 40
-
-
 def _slots_on(day, query, loaded, window, duration, now, wanted: int) -> list[Slot]:
     """The earliest `wanted` free slots on `day`, in order.
 
     Ranges are visited by (start, office, helper), a lower bound of the slots they give;
     once `wanted` slots are found below the next range's bound, no later range can
-    offer anything earlier.
+    offer anything earlier, and the rest of them is never read.
     """
-    if day in window.holidays:
+    ranges = loaded.ranges.get(day.weekday())
+    if ranges is None or day in window.holidays:
         return []
-    rows = loaded.by_weekday.get(day.weekday(), ())
     found: list[Slot] = []
-    chunk_end = 0
-    for position, row in enumerate(rows):
+    position = chunk_end = 0
+    while True:
         if position == chunk_end:
             chunk_end = position + FIRST_CHUNK * 4 ** min(window.busy_loads, 4)
-            window.know_busy({r[4] for r in rows[position:chunk_end]}, loaded.helper_ids)
+            chunk = ranges.upto(chunk_end)[position:]
+            window.know_busy({row[4] for row in chunk}, loaded.helpers)
+        if position >= len(ranges.fetched):
+            break
+        row = ranges.fetched[position]
+        position += 1
         if len(found) >= wanted:
             found.sort(key=_slot_key)
             if found[wanted - 1].key < (_at(day, row[0]), row[6], row[4]):
@@ -376,10 +389,6 @@ def _slots_on(day, query, loaded, window, duration, now, wanted: int) -> list[Sl
         found.extend(_slots_from(row, day, query, loaded, window, duration, now))
     found.sort(key=_slot_key)
     return found[:wanted]
-
-
-def _range_order(row) -> tuple[datetime.time, int, int]:
-    return (row[0], row[6], row[4])
 
 
 def _slot_key(slot: Slot):
