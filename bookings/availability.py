@@ -10,7 +10,6 @@ import dataclasses
 import datetime
 from collections import defaultdict
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -222,10 +221,15 @@ def _day_sets(rows, first: datetime.date, last: datetime.date) -> dict[int, set[
 
 class _Ranges:
     """One weekday's availability ranges in (start, office, helper) order, read from the
-    database only as far as the search gets: usually the first few dozen rows."""
+    database only as far as the search gets: usually the first few dozen rows.
 
-    def __init__(self, queryset):
+    Rows come from a single-table query along the index; whether the helper covers the
+    topic and belongs to the office is looked up in `members`.
+    """
+
+    def __init__(self, queryset, members: dict[tuple[int, int], tuple[str, str]]):
         self._rows = queryset.iterator(chunk_size=FIRST_CHUNK)
+        self._members = members
         self.fetched: list[tuple] = []
 
     def upto(self, end: int) -> list[tuple]:
@@ -233,46 +237,56 @@ class _Ranges:
             row = next(self._rows, None)
             if row is None:
                 break
-            self.fetched.append(row)
+            starts, ends, valid_from, valid_until, helper_id, office_id = row
+            names = self._members.get((helper_id, office_id))
+            if names:
+                self.fetched.append(
+                    (
+                        starts,
+                        ends,
+                        valid_from,
+                        valid_until,
+                        helper_id,
+                        names[0],
+                        office_id,
+                        names[1],
+                    )
+                )
         return self.fetched
 
 
 class _Loaded:
-    """Availabilities, opening hours and loan devices, loaded per weekday when first needed."""
+    """Who can help with the topic where, then availabilities and opening hours per
+    weekday when first needed."""
 
     def __init__(self, query: SlotQuery, first_day: datetime.date, horizon_end: datetime.date):
         self.query = query
+        self.first_day, self.horizon_end = first_day, horizon_end
         self.ranges: dict[int, _Ranges] = {}
         self.opening: dict[tuple[int, int], list[tuple[datetime.time, datetime.time]]] = (
             defaultdict(list)
         )
         self.devices: dict[int, list[int]] = defaultdict(list)
-        self.availabilities = (
-            Availability.objects.filter(
-                helper__active=True,
-                helper__topics=query.topic,
-                helper__offices=F("office"),
-                office__active=True,
-                valid_from__lte=horizon_end,
-            )
-            .exclude(valid_until__lt=first_day)
-            .order_by()
+        memberships = Helper.offices.through.objects.filter(
+            helper__active=True, helper__topics=query.topic, office__active=True
         )
         if query.offices:
-            self.availabilities = self.availabilities.filter(office_id__in=query.offices)
+            memberships = memberships.filter(office_id__in=query.offices)
         if query.skip_offices:
-            self.availabilities = self.availabilities.exclude(office_id__in=query.skip_offices)
+            memberships = memberships.exclude(office_id__in=query.skip_offices)
+        self.helpers = memberships.values("helper_id")
+        self.members = {
+            (helper_id, office_id): (first_name, office_name)
+            for helper_id, office_id, first_name, office_name in memberships.values_list(
+                "helper_id", "office_id", "helper__user__first_name", "office__name"
+            )
+        }
         if query.loan_device_kind:
             devices = LoanDevice.objects.filter(kind=query.loan_device_kind, active=True)
             if query.offices:
                 devices = devices.filter(office_id__in=query.offices)
             for office_id, device_id in devices.values_list("office_id", "id"):
                 self.devices[office_id].append(device_id)
-
-    @property
-    def helpers(self):
-        """Every helper this search could offer, as a subquery."""
-        return self.availabilities.values("helper_id")
 
     def load(self, first: datetime.date, last: datetime.date) -> None:
         """Open the weekdays between `first` and `last` (one query each, read lazily)
@@ -284,20 +298,19 @@ class _Loaded:
         missing = wanted - set(self.ranges)
         if not missing:
             return
+        availabilities = Availability.objects.filter(valid_from__lte=self.horizon_end).exclude(
+            valid_until__lt=self.first_day
+        )
+        if self.query.offices:
+            availabilities = availabilities.filter(office_id__in=self.query.offices)
         for weekday in missing:
             self.ranges[weekday] = _Ranges(
-                self.availabilities.filter(weekday=weekday)
+                availabilities.filter(weekday=weekday)
                 .order_by("starts", "office_id", "helper_id")
                 .values_list(
-                    "starts",
-                    "ends",
-                    "valid_from",
-                    "valid_until",
-                    "helper_id",
-                    "helper__user__first_name",
-                    "office_id",
-                    "office__name",
-                )
+                    "starts", "ends", "valid_from", "valid_until", "helper_id", "office_id"
+                ),
+                self.members,
             )
         opening = OpeningHours.objects.filter(weekday__in=missing, office__active=True).order_by()
         if self.query.offices:
