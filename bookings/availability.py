@@ -180,7 +180,8 @@ class _Window:
         self.busy_loads += 1
         self.busy_known |= missing
         if self.busy_loads == 3:
-            missing = everyone
+            missing = everyone  # some again, which does no harm
+
         # Bounding starts_at on both sides keeps the (helper, starts_at) index scan short.
         # An assignment that started over a week earlier would be missed here, but the
         # database still refuses the booking (SlotTaken).
@@ -427,8 +428,9 @@ def free_slots(query: SlotQuery, *, limit: int = 10) -> list[Slot]:
     A slot is free if the helper covers the topic, has availability at that office,
     the office is open, it is no closure, public holiday or absence of the helper,
     no assignment of the helper overlaps and (if asked) a loan device of that kind is
-    free. Loads its data in a bounded number of queries per widening step
-    (`SEARCH_STEPS_DAYS`), never one per helper or day.
+    free. The number of queries is bounded whatever the data: one for who helps where,
+    one per weekday read, and at most six per widening step (`SEARCH_STEPS_DAYS`);
+    never one per helper or day.
     """
     now = timezone.now()
     first_day = max(query.first_day, timezone.localdate(now))
