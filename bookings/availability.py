@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import itertools
 from collections import defaultdict
 
 from django.utils import timezone
@@ -224,41 +225,37 @@ class _Ranges:
     """One weekday's availability ranges in (start, office, helper) order, read from the
     database only as far as the search gets: usually the first few dozen rows.
 
-    Rows come from a single-table query along the index; whether the helper covers the
-    topic and belongs to the office is looked up in `members`.
+    Rows come from a single-table query along the index, in growing chunks; whether the
+    helper covers the topic and belongs to the office is asked of `loaded` per chunk.
     """
 
-    def __init__(self, queryset, members: dict[tuple[int, int], tuple[str, str]]):
+    def __init__(self, queryset, loaded: _Loaded):
         self._rows = queryset.iterator(chunk_size=FIRST_CHUNK)
-        self._members = members
+        self._loaded = loaded
+        self._chunks = 0
+        self._done = False
         self.fetched: list[tuple] = []
 
     def upto(self, end: int) -> list[tuple]:
-        while len(self.fetched) < end:
-            row = next(self._rows, None)
-            if row is None:
-                break
-            starts, ends, valid_from, valid_until, helper_id, office_id = row
-            names = self._members.get((helper_id, office_id))
-            if names:
-                self.fetched.append(
-                    (
-                        starts,
-                        ends,
-                        valid_from,
-                        valid_until,
-                        helper_id,
-                        names[0],
-                        office_id,
-                        names[1],
+        while len(self.fetched) < end and not self._done:
+            size = FIRST_CHUNK * 4 ** min(self._chunks, 4)
+            self._chunks += 1
+            raw = list(itertools.islice(self._rows, size))
+            self._done = len(raw) < size
+            self._loaded.know_members({row[4] for row in raw})
+            for starts, ends, valid_from, valid_until, helper_id, office_id in raw:
+                names = self._loaded.members.get((helper_id, office_id))
+                if names:
+                    self.fetched.append(
+                        (starts, ends, valid_from, valid_until, helper_id, names[0], office_id)
+                        + (names[1],)
                     )
-                )
         return self.fetched
 
 
 class _Loaded:
-    """Who can help with the topic where, then availabilities and opening hours per
-    weekday when first needed."""
+    """Who helps with the topic where, availabilities and opening hours: each read when
+    first needed, in a bounded number of queries."""
 
     def __init__(self, query: SlotQuery, first_day: datetime.date, horizon_end: datetime.date):
         self.query = query
@@ -275,19 +272,33 @@ class _Loaded:
             memberships = memberships.filter(office_id__in=query.offices)
         if query.skip_offices:
             memberships = memberships.exclude(office_id__in=query.skip_offices)
+        self.memberships = memberships
         self.helpers = memberships.values("helper_id")
-        self.members = {
-            (helper_id, office_id): (first_name, office_name)
-            for helper_id, office_id, first_name, office_name in memberships.values_list(
-                "helper_id", "office_id", "helper__user__first_name", "office__name"
-            )
-        }
+        self.members: dict[tuple[int, int], tuple[str, str]] = {}
+        self._asked: set[int] = set()
+        self._member_loads = 0
         if query.loan_device_kind:
             devices = LoanDevice.objects.filter(kind=query.loan_device_kind, active=True)
             if query.offices:
                 devices = devices.filter(office_id__in=query.offices)
             for office_id, device_id in devices.values_list("office_id", "id"):
                 self.devices[office_id].append(device_id)
+
+    def know_members(self, helper_ids: set[int]) -> None:
+        """Learn where `helper_ids` help with the topic; the third time, learn it for
+        everyone at once, so a search never costs more than three such queries."""
+        missing = helper_ids - self._asked
+        if not missing or self._member_loads >= 3:
+            return
+        self._member_loads += 1
+        self._asked |= missing
+        memberships = self.memberships
+        if self._member_loads < 3:
+            memberships = memberships.filter(helper_id__in=missing)
+        for helper_id, office_id, first_name, office_name in memberships.values_list(
+            "helper_id", "office_id", "helper__user__first_name", "office__name"
+        ):
+            self.members[(helper_id, office_id)] = (first_name, office_name)
 
     def load(self, first: datetime.date, last: datetime.date) -> None:
         """Open the weekdays between `first` and `last` (one query each, read lazily)
@@ -311,7 +322,7 @@ class _Loaded:
                 .values_list(
                     "starts", "ends", "valid_from", "valid_until", "helper_id", "office_id"
                 ),
-                self.members,
+                self,
             )
         opening = OpeningHours.objects.filter(weekday__in=missing, office__active=True).order_by()
         if self.query.offices:
@@ -428,9 +439,9 @@ def free_slots(query: SlotQuery, *, limit: int = 10) -> list[Slot]:
     A slot is free if the helper covers the topic, has availability at that office,
     the office is open, it is no closure, public holiday or absence of the helper,
     no assignment of the helper overlaps and (if asked) a loan device of that kind is
-    free. The number of queries is bounded whatever the data: one for who helps where,
-    one per weekday read, and at most six per widening step (`SEARCH_STEPS_DAYS`);
-    never one per helper or day.
+    free. The number of queries is bounded whatever the data: at most three for who
+    helps where, one per weekday read, and at most six per widening step
+    (`SEARCH_STEPS_DAYS`); never one per helper or day.
     """
     now = timezone.now()
     first_day = max(query.first_day, timezone.localdate(now))
