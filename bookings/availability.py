@@ -10,6 +10,7 @@ import dataclasses
 import datetime
 import itertools
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -221,6 +222,19 @@ def _day_sets(rows, first: datetime.date, last: datetime.date) -> dict[int, set[
     return found
 
 
+class _Range(NamedTuple):
+    """One weekly availability range of a helper who covers the topic at that office."""
+
+    starts: datetime.time
+    ends: datetime.time
+    valid_from: datetime.date
+    valid_until: datetime.date | None
+    helper_id: int
+    office_id: int
+    first_name: str
+    office_name: str
+
+
 class _Ranges:
     """One weekday's availability ranges in (start, office, helper) order, read from the
     database only as far as the search gets: usually the first few dozen rows.
@@ -234,21 +248,20 @@ class _Ranges:
         self._loaded = loaded
         self._chunks = 0
         self._done = False
-        self.fetched: list[tuple] = []
+        self.fetched: list[_Range] = []
 
-    def upto(self, end: int) -> list[tuple]:
+    def upto(self, end: int) -> list[_Range]:
         while len(self.fetched) < end and not self._done:
             size = FIRST_CHUNK * 4 ** min(self._chunks, 4)
             self._chunks += 1
             raw = list(itertools.islice(self._rows, size))
             self._done = len(raw) < size
-            self._loaded.know_members({row[4] for row in raw})
+            self._loaded.know_members({row[4] for row in raw})  # the helper ids
             for starts, ends, valid_from, valid_until, helper_id, office_id in raw:
                 names = self._loaded.members.get((helper_id, office_id))
                 if names:
                     self.fetched.append(
-                        (starts, ends, valid_from, valid_until, helper_id, names[0], office_id)
-                        + (names[1],)
+                        _Range(starts, ends, valid_from, valid_until, helper_id, office_id, *names)
                     )
         return self.fetched
 
@@ -359,9 +372,9 @@ def _device_free(loaded: _Loaded, window: _Window, office_id: int, starts_at, en
     )
 
 
-def _slots_from(row, day, query, loaded, window, duration, now) -> list[Slot]:
+def _slots_from(row: _Range, day, query, loaded, window, duration, now) -> list[Slot]:
     """The free slots one availability range gives on `day`."""
-    starts, ends, valid_from, valid_until, helper_id, first_name, office_id, office_name = row
+    starts, ends, valid_from, valid_until, helper_id, office_id, first_name, office_name = row
     if valid_from > day or (valid_until and valid_until < day):
         return []
     if day in window.closed[office_id] or day in window.absent[helper_id]:
@@ -402,14 +415,14 @@ def _slots_on(day, query, loaded, window, duration, now, wanted: int) -> list[Sl
         if position == chunk_end:
             chunk_end = position + FIRST_CHUNK * 4 ** min(window.busy_loads, 4)
             chunk = ranges.upto(chunk_end)[position:]
-            window.know_busy({row[4] for row in chunk}, loaded.helpers)
+            window.know_busy({row.helper_id for row in chunk}, loaded.helpers)
         if position >= len(ranges.fetched):
             break
         row = ranges.fetched[position]
         position += 1
         if len(found) >= wanted:
             found.sort(key=_slot_key)
-            if found[wanted - 1].key < (_at(day, row[0]), row[6], row[4]):
+            if found[wanted - 1].key < (_at(day, row.starts), row.office_id, row.helper_id):
                 break
         found.extend(_slots_from(row, day, query, loaded, window, duration, now))
     found.sort(key=_slot_key)
