@@ -162,10 +162,16 @@ class NoteForm(_CrispyMixin, forms.Form):
     )
 
 
-class DayListForm(_CrispyMixin, forms.Form):
+class DayListForm(forms.Form):
+    """Rendered field by field in one row (desk/_daylist_form.html)."""
+
     office = forms.ModelChoiceField(
-        label=_("Büro"), queryset=Office.objects.filter(active=True), empty_label=None
+        label=_("Büro"),
+        queryset=Office.objects.filter(active=True),
+        empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     day = forms.DateField(
-        label=_("Tag"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Tag"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
