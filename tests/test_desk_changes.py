@@ -41,6 +41,9 @@ def test_it_moves_to_another_slot(staff_client, appointment, helper, office, mon
     appointment.refresh_from_db()
     assert appointment.starts_at == at(tuesday, 10)
     assert Assignment.objects.get().starts_at == at(tuesday, 10)
+    page = staff_client.get(response.url).content.decode()
+    assert "Termin verlegt" in page
+    assert "Ihr Termin ist am Dienstag," in page
 
 
 def test_it_keeps_the_old_slot_when_the_new_one_is_taken(
