@@ -120,6 +120,12 @@ class Availability(models.Model):
         verbose_name = _("Sprechzeit")
         verbose_name_plural = _("Sprechzeiten")
         ordering = ["helper", "weekday", "starts"]
+        # The slot search reads one weekday's ranges in this order and stops early.
+        indexes = [
+            models.Index(
+                fields=["weekday", "starts", "office", "helper"], name="availability_search_order"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(starts__lt=models.F("ends")),

@@ -260,3 +260,13 @@ def registration_cancel(*, registration: Registration) -> Registration | None:
         .order_by("position")
         .first()
     )
+
+
+@transaction.atomic
+def appointment_note(*, appointment: Appointment, note: str) -> Appointment:
+    """Replace the note the helpers see (what the senior wants to learn)."""
+    appointment = _locked(appointment)
+    appointment.note = note
+    appointment.full_clean()
+    appointment.save(update_fields=["note", "updated_at"])
+    return appointment

@@ -17,5 +17,6 @@ urlpatterns = [
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("buero/", include("bookings.urls")),
     path("ehrenamt/", include("bookings.helper_urls")),
 ]

@@ -11,6 +11,8 @@ from bookings import roles
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: what each role can do from here."""
     user = request.user
+    if roles.is_office_staff(user) and not roles.is_coordinator(user):
+        return redirect("desk:dashboard")
     if roles.is_helper(user) and not roles.is_office_staff(user):
         return redirect("helpers:appointments")
     return render(

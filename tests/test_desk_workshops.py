@@ -1,0 +1,68 @@
+"""Workshops at the desk: register, waiting list, who to call when a seat frees up."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from bookings.models import Registration, RegistrationStatus, Workshop
+from tests.conftest import at, make_senior
+
+
+@pytest.fixture
+def workshop(office, topic, monday) -> Workshop:
+    return Workshop.objects.create(
+        office=office,
+        title="WhatsApp für Einsteiger",
+        topic=topic,
+        starts_at=at(monday, 14),
+        ends_at=at(monday, 16),
+        seats=1,
+    )
+
+
+def register(client, workshop, senior):
+    return client.post(reverse("desk:workshop_register", args=[workshop.pk]), {"senior": senior.pk})
+
+
+def test_it_lists_upcoming_workshops(client, office_staff, workshop):
+    client.force_login(office_staff)
+    html = client.get(reverse("desk:workshops")).content.decode()
+    assert "WhatsApp für Einsteiger" in html
+    assert "0 von 1" in html
+
+
+def test_it_registers_then_waitlists(client, office_staff, workshop, senior):
+    client.force_login(office_staff)
+    second = make_senior(first_name="Otto", last_name="Weber", phone="+4915123456780")
+
+    assert register(client, workshop, senior).url == reverse("desk:senior", args=[senior.pk])
+    response = register(client, workshop, second)
+    page = client.get(response.url).content.decode()
+
+    assert "Warteliste" in page
+    statuses = dict(Registration.objects.values_list("senior__first_name", "status"))
+    assert statuses == {"Gertrud": "registered", "Otto": "waitlisted"}
+
+
+def test_it_shows_who_to_call_when_a_seat_frees_up(client, office_staff, workshop, senior):
+    client.force_login(office_staff)
+    register(client, workshop, senior)
+    register(client, workshop, make_senior(first_name="Otto", last_name="Weber"))
+    first = Registration.objects.get(senior=senior)
+
+    response = client.post(reverse("desk:registration_cancel", args=[first.pk]), follow=True)
+
+    html = response.content.decode()
+    assert "Bitte rufen Sie Otto Weber an" in html
+    assert "Bitte rufen Sie als Nächste/n an: Otto Weber" in html
+    first.refresh_from_db()
+    assert first.status == RegistrationStatus.CANCELLED
+
+
+def test_it_refuses_workshops_to_helpers(client, helper, workshop, senior):
+    client.force_login(helper.user)
+    assert client.get(reverse("desk:workshops")).status_code == 403
+    assert client.get(reverse("desk:workshop", args=[workshop.pk])).status_code == 403
+    assert register(client, workshop, senior).status_code == 403
+    assert not Registration.objects.exists()
