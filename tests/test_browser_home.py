@@ -19,15 +19,17 @@ def test_it_shows_the_coordinator_the_administration(new_page, coordinator):
     assert_accessible(page)
 
 
-def test_it_shows_office_staff_their_tasks(new_page, office_staff):
+def test_it_sends_office_staff_to_the_desk_with_the_search_focused(
+    new_page, live_server, office_staff
+):
     # Fixed names, so the screenshot in the README stays the same from run to run.
     office_staff.first_name, office_staff.last_name = "Petra", "Schneider"
     office_staff.save()
     page = new_page(office_staff)
     page.goto("/")
 
-    expect(page.get_by_role("heading", name="Willkommen, Petra")).to_be_visible()
-    expect(page.get_by_role("link", name="Termine und Ratsuchende verwalten")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/buero/")
+    expect(page.get_by_label("Name oder Telefonnummer")).to_be_focused()
     expect(page.get_by_role("link", name="Verwaltung: Büros")).to_have_count(0)
     assert_accessible(page)
     screenshot(page, "home")
@@ -51,8 +53,8 @@ def test_it_tells_a_user_without_role_whom_to_ask(new_page, django_user_model):
     assert_accessible(page)
 
 
-def test_it_lets_keyboard_users_skip_to_the_content(new_page, office_staff):
-    page = new_page(office_staff)
+def test_it_lets_keyboard_users_skip_to_the_content(new_page, coordinator):
+    page = new_page(coordinator)
     page.goto("/")
 
     page.keyboard.press("Tab")

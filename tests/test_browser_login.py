@@ -39,7 +39,7 @@ def test_it_shows_an_accessible_login_page(page):
     ("persona", "landing", "heading"),
     [
         ("coordinator", "/", "Willkommen, Karin"),
-        ("office_staff", "/", "Willkommen, Petra"),
+        ("office_staff", "/buero/", "Heute: Stadtteilbüro Grübentälchen"),
         ("helper", "/ehrenamt/", "Meine Termine"),
     ],
 )

@@ -85,4 +85,4 @@ def test_it_sends_office_staff_from_home_to_the_dashboard(
     assert response.status_code == 200
     assert reverse("desk:dashboard") in response.content.decode()
     client.force_login(helper.user)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("home")).url == reverse("helpers:appointments")

@@ -174,11 +174,6 @@ def test_it_sends_a_helper_from_home_to_my_appointments(helper_client):
     assert response["Location"] == URL
 
 
-def test_it_keeps_office_staff_on_the_home_page(client, office_staff):
-    client.force_login(office_staff)
-    assert client.get(reverse("home")).status_code == 200
-
-
 def test_it_sends_anonymous_users_to_login(client):
     response = client.get(URL)
     assert response.status_code == 302
