@@ -13,3 +13,7 @@ class BookingsConfig(AppConfig):
         from bookings.roles import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, sender=self)
+
+        from bookings.tasks import ensure_dispatch_schedule
+
+        post_migrate.connect(ensure_dispatch_schedule, sender=self)

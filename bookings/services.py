@@ -30,8 +30,8 @@ from bookings.models import (
     Workshop,
 )
 from bookings.reminders import (
-    reminders_cancel_pending,
     reminders_for_cancellation,
+    reminders_for_move,
     reminders_for_new,
 )
 from neighborhoods.models import Office
@@ -174,6 +174,7 @@ def appointment_move(
     ends_at = starts_at + (appointment.ends_at - appointment.starts_at)
     _check_slot(helper, office, starts_at, ends_at)
     loan_kind = None
+    previous_helper = appointment.helper
     reservation = LoanReservation.objects.filter(appointment=appointment).first()
     if reservation:
         loan_kind = reservation.device.kind
@@ -195,8 +196,7 @@ def appointment_move(
         raise
     if loan_kind:
         _reserve_loan_device(appointment, loan_kind)
-    reminders_cancel_pending(appointment)
-    reminders_for_new(appointment, kind=Reminder.Kind.MOVED)
+    reminders_for_move(appointment, previous_helper=previous_helper)
     return appointment
 
 

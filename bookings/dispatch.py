@@ -1,0 +1,220 @@
+"""The worker's side of the outbox: claim due reminders, send them, record the outcome.
+
+Exactly once, as far as it can be known (DESIGN.md invariant 2):
+- a row is claimed with a conditional UPDATE that only one worker can win;
+- the claim is a lease: a worker killed mid-send leaves a row that is claimed again
+  only after `claimed_until` has passed, and only while no provider SID is recorded;
+- a send whose outcome is unknown (killed, timeout, 5xx) leaves `uncertain_since` set,
+  and before such a row is sent again the provider is asked whether it already has it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings.messages import render_subject, render_text
+from bookings.models import AppointmentStatus, Reminder
+from bookings.quiet_hours import quiet_until
+from bookings.transports import Message, SendResult, TransportError, transport_for
+from bookings.transports.twilio_errors import NO_SMS_POSSIBLE, UNSUBSCRIBED
+
+logger = logging.getLogger("bookings.dispatch")
+
+LEASE = datetime.timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+BACKOFF_FIRST = datetime.timedelta(minutes=1)
+BACKOFF_MAX = datetime.timedelta(hours=6)
+BATCH = 200
+# Stay well below django-q's task timeout (50 s) so a run is never killed for length.
+RUN_SECONDS = 40
+
+
+def public_url(name: str, **kwargs) -> str:
+    from django.conf import settings
+
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(name, kwargs=kwargs)
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """1, 2, 4, 8 … minutes after the n-th failed attempt, at most six hours."""
+    return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
+
+
+def _claimable(now: datetime.datetime) -> Q:
+    due = Q(status=Reminder.Status.PENDING, due_at__lte=now)
+    lease_expired = Q(status=Reminder.Status.SENDING, claimed_until__lt=now, provider_sid="")
+    return due | lease_expired
+
+
+def due_reminders(now: datetime.datetime):
+    """Rows a worker may claim now; at night only e-mails to helpers."""
+    rows = Reminder.objects.filter(_claimable(now))
+    if quiet_until(now):
+        rows = rows.filter(channel=Reminder.Channel.EMAIL)
+    return rows.select_related(
+        "appointment__office",
+        "appointment__topic",
+        "appointment__senior",
+        "appointment__helper__user",
+        "senior",
+        "helper__user",
+    ).order_by("due_at")
+
+
+def _claim(reminder: Reminder, now: datetime.datetime) -> bool:
+    """Take the row for this worker; False if another worker was faster."""
+    won = Reminder.objects.filter(_claimable(now), pk=reminder.pk).update(
+        status=Reminder.Status.SENDING,
+        claimed_until=now + LEASE,
+        attempts=F("attempts") + 1,
+        uncertain_since=Coalesce("uncertain_since", Value(now)),
+    )
+    return won == 1
+
+
+def _finish(reminder: Reminder, **fields) -> None:
+    """Record an outcome, but only on a row this worker still holds."""
+    fields.setdefault("claimed_until", None)
+    fields["updated_at"] = timezone.now()
+    Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.SENDING).update(**fields)
+
+
+def _address(reminder: Reminder) -> str | None:
+    if reminder.helper_id:
+        helper = reminder.helper
+        if reminder.channel == Reminder.Channel.EMAIL:
+            return helper.user.email or None
+        return str(helper.phone) if helper.phone else None
+    senior = reminder.senior
+    if senior.opted_out_at or not senior.phone:
+        return None
+    return str(senior.phone)
+
+
+def build_message(reminder: Reminder, to: str) -> Message:
+    is_twilio = reminder.channel != Reminder.Channel.EMAIL
+    return Message(
+        reminder_id=reminder.pk,
+        channel=reminder.channel,
+        to=to,
+        body=render_text(reminder),
+        subject=render_subject(reminder) if not is_twilio else "",
+        status_callback=public_url("twilio_status", reminder_id=reminder.pk) if is_twilio else "",
+        voice_url=public_url("twilio_call", reminder_id=reminder.pk)
+        if reminder.channel == Reminder.Channel.VOICE
+        else "",
+    )
+
+
+def _obsolete(reminder: Reminder, now: datetime.datetime) -> bool:
+    appointment = reminder.appointment
+    if reminder.kind == Reminder.Kind.CANCELLED:
+        return False
+    return appointment.status == AppointmentStatus.CANCELLED or appointment.starts_at <= now
+
+
+def _record_error(reminder: Reminder, error: TransportError, now: datetime.datetime) -> None:
+    common = {"error_code": error.code[:10], "error_message": str(error.reason)[:300]}
+    if error.permanent:
+        if reminder.senior_id and error.code == UNSUBSCRIBED:
+            type(reminder.senior).objects.filter(
+                pk=reminder.senior_id, opted_out_at__isnull=True
+            ).update(opted_out_at=now)
+        if (
+            reminder.senior_id
+            and reminder.channel == Reminder.Channel.SMS
+            and error.code in NO_SMS_POSSIBLE
+        ):
+            # Not a mobile after all: the same message as a call, right away.
+            _finish(
+                reminder,
+                channel=Reminder.Channel.VOICE,
+                status=Reminder.Status.PENDING,
+                due_at=now,
+                uncertain_since=None,
+                **common,
+            )
+            return
+        _finish(reminder, status=Reminder.Status.FAILED, uncertain_since=None, **common)
+        return
+    attempts = reminder.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        _finish(reminder, status=Reminder.Status.FAILED, **common)
+        return
+    _finish(
+        reminder,
+        status=Reminder.Status.PENDING,
+        due_at=now + backoff(attempts),
+        # The claim set uncertain_since; only a send that may have gone out keeps it.
+        **({} if error.uncertain else {"uncertain_since": None}),
+        **common,
+    )
+
+
+def send_one(reminder: Reminder, now: datetime.datetime) -> str:
+    """Send a claimed reminder and record what happened; returns the new status."""
+    if _obsolete(reminder, now):
+        _finish(reminder, status=Reminder.Status.CANCELLED, uncertain_since=None)
+        return Reminder.Status.CANCELLED
+    to = _address(reminder)
+    if to is None:
+        reason = _("Keine Telefonnummer oder E-Mail-Adresse, oder die Person hat abbestellt.")
+        _finish(reminder, status=Reminder.Status.FAILED, uncertain_since=None, error_message=reason)
+        return Reminder.Status.FAILED
+    message = build_message(reminder, to)
+    transport = transport_for(reminder.channel)
+    try:
+        result: SendResult | None = None
+        if reminder.uncertain_since:
+            result = transport.find_sent(message, reminder.uncertain_since)
+        if result is None:
+            result = transport.send(message)
+    except TransportError as error:
+        logger.warning("reminder %s: %s", reminder.pk, error.code)
+        _record_error(reminder, error, now)
+        return "error"
+    _finish(
+        reminder,
+        status=Reminder.Status.SENT,
+        provider_sid=result.provider_sid,
+        provider_status=result.provider_status,
+        sent_at=now,
+        uncertain_since=None,
+        error_code="",
+        error_message="",
+        calls=F("calls") + (1 if reminder.channel == Reminder.Channel.VOICE else 0),
+    )
+    return Reminder.Status.SENT
+
+
+def dispatch_due(*, batch: int = BATCH, run_seconds: float = RUN_SECONDS) -> int:
+    """Send every reminder that is due now; returns how many this worker handled.
+
+    Safe to run in many workers at once and to kill at any point.
+    """
+    handled = 0
+    stop_at = time.monotonic() + run_seconds
+    while time.monotonic() < stop_at:
+        now = timezone.now()
+        candidates = list(due_reminders(now)[:batch])
+        claimed = 0
+        for reminder in candidates:
+            if time.monotonic() >= stop_at:
+                break
+            now = timezone.now()
+            if _claim(reminder, now):
+                claimed += 1
+                send_one(reminder, now)
+        handled += claimed
+        # Nothing left, or everything was taken by other workers: the rest is theirs.
+        if not claimed:
+            break
+    return handled
