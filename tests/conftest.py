@@ -156,3 +156,20 @@ def office_staff(office) -> User:
     user = make_user(group=roles.OFFICE_STAFF, first_name="Petra", is_staff=True)
     office.staff.add(user)
     return user
+
+
+@pytest.fixture
+def fake_twilio(settings):
+    """The real twilio client pointed at a fake Twilio API on 127.0.0.1."""
+    from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, start_fake_twilio
+
+    fake, server = start_fake_twilio()
+    settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID
+    settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
+    settings.TWILIO_FROM_NUMBER = FROM_NUMBER
+    settings.TWILIO_API_BASE_URL = fake.url
+    settings.PUBLIC_BASE_URL = "https://hilfe.example.org"
+    settings.MESSAGE_BACKEND = "twilio"
+    yield fake
+    server.shutdown()
+    server.server_close()
