@@ -704,6 +704,7 @@ class Reminder(models.Model):
         _("Anrufe"), default=0, help_text=_("Wie oft angerufen wurde (höchstens dreimal).")
     )
     claimed_until = models.DateTimeField(_("reserviert bis"), null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
     # Set when a send starts and cleared once its outcome is known: a row that has it
     # may already have gone out, so the provider is asked before it is sent again.
     uncertain_since = models.DateTimeField(_("unklar seit"), null=True, blank=True)

@@ -6,11 +6,16 @@ Twilio-compatible gateway in its place and the tests a local fake server.
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 from django.conf import settings
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
+
+# The client logs every request at INFO, query strings included, and those carry phone
+# numbers (e.g. when asking Twilio whether a message went out); personal data stays out.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 # Seconds to wait for Twilio; a slower answer counts as "may have been sent".
 TIMEOUT = 10
