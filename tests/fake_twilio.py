@@ -52,6 +52,7 @@ class FakeTwilio:
     lock: threading.Lock = field(default_factory=threading.Lock)
     arrived: threading.Condition = field(default=None)
     url: str = ""
+    lookups: int = 0
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
@@ -113,6 +114,7 @@ class FakeTwilio:
     def _list(self, kind: str, query: dict) -> dict:
         to = query.get("To", [""])[0]
         with self.lock:
+            self.lookups += 1
             found = [
                 self._resource(kind, a.form, a.form["_sid"][0])
                 for a in reversed(self.arrivals)
@@ -151,7 +153,10 @@ def _handler(fake: FakeTwilio):
         def do_POST(self) -> None:
             match = _PATH.match(urlsplit(self.path).path)
             length = int(self.headers.get("Content-Length", 0))
-            form = parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
+            raw = self.rfile.read(length)
+            if len(raw) < length:
+                return  # the sender died mid-request: like Twilio, nothing is sent
+            form = parse_qs(raw.decode(), keep_blank_values=True)
             if not match or self._account() != match["account"]:
                 self._answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
                 return
