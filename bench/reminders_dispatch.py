@@ -1,7 +1,7 @@
 """Dispatch throughput against a local fake Twilio server, and SQL queries per message.
 
 Prints one JSON line: {"bench": "reminders.dispatch", "per_s": …, "queries": …}.
-Honours DATABASE_URL; without it, uses its own bench-reminders.sqlite3 (rebuilt each run).
+Honours DATABASE_URL; without it, uses its own bench.sqlite3 (rebuilt each run).
 Quiet hours are off here, so the figure does not depend on the hour it runs.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SQLITE = ROOT / "bench-reminders.sqlite3"
+SQLITE = ROOT / "bench.sqlite3"
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000"))
 
 if "DATABASE_URL" not in os.environ:
@@ -65,14 +65,17 @@ def main() -> None:
         queries += 1
         return execute(sql, params, many, context)
 
-    reminder_world.populate(MESSAGES)
-    started = time.perf_counter()
-    with connection.execute_wrapper(count):
-        handled = dispatch_due(run_seconds=600)
-    elapsed = time.perf_counter() - started
-    sent = Reminder.objects.filter(status=Reminder.Status.SENT).exclude(provider_sid="").count()
-    assert handled == MESSAGES == sent, (handled, sent)
-    fake.kill()
+    office = reminder_world.populate(MESSAGES)
+    try:
+        started = time.perf_counter()
+        with connection.execute_wrapper(count):
+            handled = dispatch_due(run_seconds=600)
+        elapsed = time.perf_counter() - started
+        sent = Reminder.objects.filter(status=Reminder.Status.SENT, appointment__office=office)
+        assert handled == MESSAGES == sent.exclude(provider_sid="").count()
+    finally:
+        fake.kill()
+        reminder_world.depopulate(office)
     per_message_ms = elapsed * 1000 / MESSAGES
     print(
         json.dumps(

@@ -23,6 +23,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -34,12 +35,13 @@ from bookings.models import (  # noqa: E402
     Senior,
     Topic,
 )
+from neighborhoods.models import Office  # noqa: E402
 
 dispatch.quiet_until = lambda moment: None
 dispatch.LEASE = datetime.timedelta(seconds=float(os.environ.get("REMINDER_LEASE_SECONDS", 300)))
 
 
-def populate(count: int) -> None:
+def populate(count: int) -> Office:
     from tests.conftest import a_working_monday, at, make_helper, make_office
 
     office = make_office("Stadtteilbüro Grübentälchen")
@@ -80,7 +82,23 @@ def populate(count: int) -> None:
         )
         for appointment in appointments
     )
-    assert Helper.objects.count() == 1
+    return office
+
+
+def depopulate(office: Office) -> None:
+    """Remove what `populate` made, for a benchmark run against a database that stays."""
+    appointments = Appointment.objects.filter(office=office)
+    seniors = list(appointments.values_list("senior_id", flat=True))
+    helpers = list(appointments.values_list("helper_id", flat=True).distinct())
+    Reminder.objects.filter(appointment__office=office).delete()
+    appointments.delete()
+    Senior.objects.filter(pk__in=seniors).delete()
+    users = list(Helper.objects.filter(pk__in=helpers).values_list("user_id", flat=True))
+    Helper.objects.filter(pk__in=helpers).delete()
+    User.objects.filter(pk__in=users).delete()
+    office.delete()
+    office.district.delete()
+    Topic.objects.filter(name="Smartphone", appointments__isnull=True).delete()
 
 
 def book() -> None:
