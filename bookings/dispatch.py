@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.messages import render_subject, render_text
-from bookings.models import AppointmentStatus, Reminder
+from bookings.models import AppointmentStatus, RegistrationStatus, Reminder
 from bookings.quiet_hours import quiet_until
 from bookings.transports import Message, SendResult, TransportError, transport_for
 from bookings.transports.twilio_errors import NO_SMS_POSSIBLE, UNSUBSCRIBED
@@ -75,6 +75,7 @@ def due_reminders_related(rows):
         "appointment__helper__user",
         "senior",
         "helper__user",
+        "registration__workshop__office",
     )
 
 
@@ -135,9 +136,15 @@ def build_message(reminder: Reminder, to: str) -> Message:
 
 
 def _obsolete(reminder: Reminder, now: datetime.datetime) -> bool:
-    appointment = reminder.appointment
+    """A message about something cancelled or already begun is no longer worth sending."""
     if reminder.kind == Reminder.Kind.CANCELLED:
         return False
+    if reminder.registration_id:
+        registration = reminder.registration
+        workshop = registration.workshop
+        gone = registration.status == RegistrationStatus.CANCELLED or workshop.cancelled_at
+        return bool(gone) or workshop.starts_at <= now
+    appointment = reminder.appointment
     return appointment.status == AppointmentStatus.CANCELLED or appointment.starts_at <= now
 
 

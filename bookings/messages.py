@@ -68,8 +68,19 @@ def spoken_when(moment: datetime.datetime) -> str:
 
 
 def _context(reminder: Reminder) -> dict:
-    appointment = reminder.appointment
     spoken = reminder.channel == Reminder.Channel.VOICE
+    if reminder.registration_id:
+        workshop = reminder.registration.workshop
+        return {
+            "reminder": reminder,
+            "registration": reminder.registration,
+            "workshop": workshop,
+            "office": workshop.office,
+            "when": (spoken_when if spoken else short_when)(workshop.starts_at),
+            "channel": reminder.channel,
+            "spoken": spoken,
+        }
+    appointment = reminder.appointment
     return {
         "reminder": reminder,
         "appointment": appointment,
@@ -84,7 +95,10 @@ def _context(reminder: Reminder) -> dict:
 
 def render_text(reminder: Reminder) -> str:
     """The message body for the reminder's recipient and channel, in German."""
-    recipient = "helper" if reminder.helper_id else "senior"
+    if reminder.registration_id:
+        recipient = "workshop"
+    else:
+        recipient = "helper" if reminder.helper_id else "senior"
     with translation.override("de"):
         text = render_to_string(f"messages/{recipient}_{reminder.kind}.txt", _context(reminder))
     return " ".join(text.split())

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from bookings.models import Appointment, Helper, Reminder, Senior
+from bookings.models import Appointment, Helper, Registration, RegistrationStatus, Reminder, Senior
 
 # What a helper hears about; the day-before reminder is for seniors only.
 HELPER_KINDS = (Reminder.Kind.CONFIRMATION, Reminder.Kind.MOVED, Reminder.Kind.CANCELLED)
@@ -116,3 +116,41 @@ def reminders_for_cancellation(appointment: Appointment) -> list[Reminder]:
     ]
     _dispatch_after_commit()
     return [reminder for reminder in queued if reminder]
+
+
+def _queue_for_registration(registration: Registration, kind: str, due_at) -> Reminder | None:
+    channel = registration.senior.reminder_channel
+    if channel == Senior.Channel.NONE:
+        return None
+    reminder, _created = Reminder.objects.get_or_create(
+        dedupe_key=f"registration:{registration.pk}:{kind}",
+        defaults={
+            "registration": registration,
+            "senior": registration.senior,
+            "kind": kind,
+            "channel": channel,
+            "due_at": due_at,
+        },
+    )
+    return reminder
+
+
+def reminders_for_registration(registration: Registration) -> list[Reminder]:
+    """Queue the confirmation of a workshop seat (or waiting-list place) and, for a
+    seat, the day-before reminder."""
+    now = timezone.now()
+    queued = [_queue_for_registration(registration, Reminder.Kind.CONFIRMATION, now)]
+    day_before = _day_before_due(registration.workshop.starts_at)
+    if registration.status == RegistrationStatus.REGISTERED and day_before > now:
+        queued.append(_queue_for_registration(registration, Reminder.Kind.DAY_BEFORE, day_before))
+    _dispatch_after_commit()
+    return [reminder for reminder in queued if reminder]
+
+
+def reminders_for_registration_cancel(registration: Registration) -> Reminder | None:
+    registration.reminders.filter(status=Reminder.Status.PENDING).update(
+        status=Reminder.Status.CANCELLED, updated_at=timezone.now()
+    )
+    reminder = _queue_for_registration(registration, Reminder.Kind.CANCELLED, timezone.now())
+    _dispatch_after_commit()
+    return reminder

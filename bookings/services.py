@@ -33,6 +33,8 @@ from bookings.reminders import (
     reminders_for_cancellation,
     reminders_for_move,
     reminders_for_new,
+    reminders_for_registration,
+    reminders_for_registration_cancel,
 )
 from neighborhoods.models import Office
 
@@ -243,6 +245,7 @@ def workshop_register(*, workshop: Workshop, senior: Senior, booked_by=None) -> 
         registration.pk = None
         registration.status = RegistrationStatus.WAITLISTED
         registration.save()
+    reminders_for_registration(registration)
     return registration
 
 
@@ -253,6 +256,7 @@ def registration_cancel(*, registration: Registration) -> Registration | None:
     freed_seat = registration.status == RegistrationStatus.REGISTERED
     registration.status = RegistrationStatus.CANCELLED
     registration.save(update_fields=["status"])
+    reminders_for_registration_cancel(registration)
     if not freed_seat:
         return None
     return (

@@ -93,14 +93,18 @@ def call(request: HttpRequest, reminder_id: int) -> HttpResponse:
     """
     reminder = get_object_or_404(
         Reminder.objects.select_related(
-            "appointment__office", "appointment__topic", "appointment__senior"
+            "appointment__office",
+            "appointment__topic",
+            "appointment__senior",
+            "registration__workshop__office",
         ),
         pk=reminder_id,
         channel=Reminder.Channel.VOICE,
     )
     response = VoiceResponse()
     machine = request.POST.get("AnsweredBy", "").startswith("machine")
-    if machine or reminder.kind == Reminder.Kind.CANCELLED:
+    # Only an appointment reminder asks a question; the rest is read out and done.
+    if machine or reminder.kind == Reminder.Kind.CANCELLED or reminder.registration_id:
         _say_appointment(response, reminder)
         response.say(_("Auf Wiederhören."), **VOICE)
         return _twiml(response)

@@ -77,3 +77,11 @@ def test_helper_texts_show_first_name_and_initial_only(senior, helper, office, t
     assert "Gertrud M." in text
     assert "Müller" not in text and "+49" not in text
     assert render_subject(reminder) == "Neuer Termin für Sie"
+
+
+def test_texts_are_not_html_escaped(senior, helper, office, topic, monday):
+    office.name = "Stadtteilbüro Bahnhof & Markt"
+    office.save()
+    appointment = book(senior, helper, office, topic, at(monday, 10))
+    reminder = appointment.reminders.get(kind=Reminder.Kind.CONFIRMATION)
+    assert "Bahnhof & Markt" in render_text(reminder)
