@@ -74,3 +74,22 @@ def test_move_and_cancel_reach_the_helpers(senior, helper, office, topic, monday
 def test_a_helper_without_address_gets_nothing(senior, helper, office, topic, monday):
     book(senior, helper, office, topic, at(monday, 10))
     assert not Reminder.objects.filter(helper=helper).exists()
+
+
+def test_a_helper_who_loses_a_moved_appointment_is_told_without_the_new_time(
+    senior, helper, office, topic, monday
+):
+    _with_email(helper)
+    other = make_helper(office, topic, first_name="Klaus")
+    appointment = book(senior, helper, office, topic, at(monday, 10))
+    tuesday = monday + datetime.timedelta(days=1)
+    services.appointment_move(
+        appointment=appointment, helper=other, office=office, starts_at=at(tuesday, 11)
+    )
+    with travel(a_weekday_morning()):
+        dispatch_due()
+
+    (email,) = mail.outbox
+    assert email.subject == "Ein Termin wurde abgesagt"
+    assert "nicht mehr mit Ihnen" in email.body
+    assert "11:00" not in email.body

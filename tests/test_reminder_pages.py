@@ -89,3 +89,10 @@ def test_the_partial_shows_each_message_state(appointment):
     assert "Bestätigung" in html and "fehlgeschlagen" in html
     assert "Die Telefonnummer ist ungültig." in html
     assert "Erinnerung am Vortag" in html and "wartet" in html
+
+
+def test_the_start_page_links_the_lists_for_staff_only(client, office_staff, helper):
+    client.force_login(office_staff)
+    assert "/nachrichten/" in client.get("/").content.decode()
+    client.force_login(helper.user)
+    assert "/nachrichten/" not in client.get("/").content.decode()
