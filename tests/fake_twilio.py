@@ -53,6 +53,8 @@ class FakeTwilio:
     arrived: threading.Condition = field(default=None)
     url: str = ""
     lookups: int = 0
+    # Seconds to wait before answering a create for this recipient (after recording it).
+    slow: dict[str, float] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
@@ -160,7 +162,11 @@ def _handler(fake: FakeTwilio):
             if not match or self._account() != match["account"]:
                 self._answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
                 return
-            self._answer(*fake._create(match["kind"], match["account"], form))
+            answer = fake._create(match["kind"], match["account"], form)
+            delay = fake.slow.pop(form.get("To", [""])[0], 0)
+            if delay:
+                time.sleep(delay)  # a slow Twilio: the client gives up before this answer
+            self._answer(*answer)
 
         def do_GET(self) -> None:
             parts = urlsplit(self.path)

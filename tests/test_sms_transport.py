@@ -179,3 +179,25 @@ def test_a_row_with_a_provider_sid_is_never_sent_again(
     with travel(morning + datetime.timedelta(hours=1)):
         dispatch_due()
     assert not [m for m in fake_twilio.messages() if m["To"] == MOBILE]
+
+
+def test_a_timeout_is_looked_up_before_a_retry(
+    monkeypatch, fake_twilio, senior, helper, office, topic, monday
+):
+    monkeypatch.setattr("bookings.twilio_client.TIMEOUT", 0.2)
+    fake_twilio.slow[MOBILE] = 1.0
+    reminder = _confirmation(senior, helper, office, topic, monday)
+    morning = a_weekday_morning()
+    with travel(morning):
+        dispatch_due()
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.error_code) == (Reminder.Status.PENDING, "network")
+    assert reminder.uncertain_since is not None
+
+    with travel(morning + datetime.timedelta(minutes=5)):
+        dispatch_due()
+
+    assert len([m for m in fake_twilio.messages() if m["To"] == MOBILE]) == 1
+    assert fake_twilio.lookups == 1
+    reminder.refresh_from_db()
+    assert reminder.status == Reminder.Status.SENT
