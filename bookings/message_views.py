@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bookings import roles
-from bookings.models import InboundMessage, Reminder
+from bookings.models import AppointmentStatus, InboundMessage, Reminder
 
 
 def office_staff_required(view):
@@ -72,7 +72,7 @@ def not_reached(request: HttpRequest) -> HttpResponse:
             senior__isnull=False,
             status__in=[Reminder.Status.NO_ANSWER, Reminder.Status.FAILED],
             appointment__starts_at__gte=start,
-            appointment__status="booked",
+            appointment__status=AppointmentStatus.BOOKED,
         )
         .filter(_visible_offices(request.user))
         .select_related("senior", "appointment__office")

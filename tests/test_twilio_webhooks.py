@@ -242,3 +242,10 @@ def test_keypad_three_repeats(client, twilio_settings, called):
     assert f"<Redirect>{BASE}{reverse('twilio_call', args=[called.pk])}</Redirect>" in (
         response.content.decode()
     )
+
+
+def test_twilio_needs_no_csrf_token(twilio_settings, asked):
+    from django.test import Client
+
+    response = _sms(Client(enforce_csrf_checks=True), "JA")
+    assert response.status_code == 200
