@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import signal
 import socket
-import sqlite3
 
 import pytest
 
 from tests.fake_twilio import start_fake_twilio
-from tests.reminder_processes import migrate, run, start, world_env
+from tests.reminder_processes import WorldDatabase, migrate, run, start, world_env
 
 REDIS_URL = "redis://127.0.0.1:6379/4"
 
@@ -29,15 +28,14 @@ def test_a_booking_is_confirmed_through_a_real_cluster(tmp_path, broker):
     if broker == "redis" and not _redis_reachable():
         pytest.skip("Redis is not reachable on 127.0.0.1:6379")
     fake, server = start_fake_twilio()
-    database = tmp_path / "e2e.sqlite3"
+    database = WorldDatabase(tmp_path)
     env = world_env(database, fake.url, Q_BROKER=broker, REDIS_URL=REDIS_URL)
     try:
         migrate(env)
         run(env, "book")
         if broker == "orm":
             # The booking's commit queued the dispatch task in the ORM broker's table.
-            with sqlite3.connect(database) as db:
-                assert db.execute("select count(*) from django_q_ormq").fetchone() == (1,)
+            assert database.rows("select count(*) from django_q_ormq") == [(1,)]
         cluster = start(env, "qcluster")
         try:
             arrived = fake.wait_for(1, timeout=90)
@@ -47,6 +45,7 @@ def test_a_booking_is_confirmed_through_a_real_cluster(tmp_path, broker):
     finally:
         server.shutdown()
         server.server_close()
+        database.drop()
 
     assert arrived
     (sms,) = fake.messages()
