@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings.models import Appointment, Helper, Registration, RegistrationStatus, Reminder, Senior
+from bookings.tasks import dispatch_soon
 
 # What a helper hears about; the day-before reminder is for seniors only.
 HELPER_KINDS = (Reminder.Kind.CONFIRMATION, Reminder.Kind.MOVED, Reminder.Kind.CANCELLED)
@@ -36,8 +37,6 @@ def helper_channel(helper: Helper) -> str | None:
 
 
 def _dispatch_after_commit() -> None:
-    from bookings.tasks import dispatch_soon
-
     transaction.on_commit(dispatch_soon)
 
 
