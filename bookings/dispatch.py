@@ -16,6 +16,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
@@ -44,8 +45,7 @@ RUN_SECONDS = 40
 
 
 def public_url(name: str, **kwargs) -> str:
-    from django.conf import settings
-
+    """The address Twilio calls for this view (PUBLIC_BASE_URL, also behind a proxy)."""
     return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(name, kwargs=kwargs)
 
 
