@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -81,8 +80,10 @@ def main() -> None:
         json.dumps(
             {
                 "bench": "reminders.dispatch",
-                "median_ms": round(statistics.median([per_message_ms]), 2),
+                # One run over all messages: a mean per message, not a median.
+                "median_ms": None,
                 "p95_ms": None,
+                "ms_per_message": round(per_message_ms, 2),
                 "queries": round(queries / MESSAGES, 2),
                 "per_s": round(MESSAGES / elapsed, 1),
                 "data": f"{MESSAGES} due SMS, {connection.vendor}",
