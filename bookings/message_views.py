@@ -6,6 +6,7 @@ Office staff and coordinators only; helpers get 403, anonymous visitors the logi
 from __future__ import annotations
 
 import datetime
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,14 +21,15 @@ from bookings.models import AppointmentStatus, InboundMessage, Reminder
 
 
 def office_staff_required(view):
+    """Anonymous visitors go to the login, logged-in people without the role get 403."""
+
     @login_required
+    @wraps(view)
     def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not roles.is_office_staff(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    checked.__name__ = view.__name__
-    checked.__doc__ = view.__doc__
     return checked
 
 

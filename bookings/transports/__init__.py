@@ -8,7 +8,7 @@ the dispatcher asks the provider (`find_sent`) before it tries again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
@@ -37,7 +37,6 @@ class TransportError(Exception):
     code: str = ""
     reason: str = ""
     uncertain: bool = False
-    details: dict = field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.code or 'error'}: {self.reason}"
