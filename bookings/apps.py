@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import logging
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -13,3 +16,12 @@ class BookingsConfig(AppConfig):
         from bookings.roles import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, sender=self)
+
+        from bookings.tasks import ensure_dispatch_schedule
+
+        post_migrate.connect(ensure_dispatch_schedule, sender=self)
+
+        if settings.MESSAGE_BACKEND == "console":
+            logging.getLogger("bookings.messages").info(
+                "No Twilio credentials: SMS and calls are written to this log, not sent."
+            )

@@ -30,9 +30,11 @@ from bookings.models import (
     Workshop,
 )
 from bookings.reminders import (
-    reminders_cancel_pending,
     reminders_for_cancellation,
+    reminders_for_move,
     reminders_for_new,
+    reminders_for_registration,
+    reminders_for_registration_cancel,
 )
 from neighborhoods.models import Office
 
@@ -174,6 +176,7 @@ def appointment_move(
     ends_at = starts_at + (appointment.ends_at - appointment.starts_at)
     _check_slot(helper, office, starts_at, ends_at)
     loan_kind = None
+    previous_helper = appointment.helper
     reservation = LoanReservation.objects.filter(appointment=appointment).first()
     if reservation:
         loan_kind = reservation.device.kind
@@ -195,8 +198,7 @@ def appointment_move(
         raise
     if loan_kind:
         _reserve_loan_device(appointment, loan_kind)
-    reminders_cancel_pending(appointment)
-    reminders_for_new(appointment, kind=Reminder.Kind.MOVED)
+    reminders_for_move(appointment, previous_helper=previous_helper)
     return appointment
 
 
@@ -243,6 +245,7 @@ def workshop_register(*, workshop: Workshop, senior: Senior, booked_by=None) -> 
         registration.pk = None
         registration.status = RegistrationStatus.WAITLISTED
         registration.save()
+    reminders_for_registration(registration)
     return registration
 
 
@@ -253,6 +256,7 @@ def registration_cancel(*, registration: Registration) -> Registration | None:
     freed_seat = registration.status == RegistrationStatus.REGISTERED
     registration.status = RegistrationStatus.CANCELLED
     registration.save(update_fields=["status"])
+    reminders_for_registration_cancel(registration)
     if not freed_seat:
         return None
     return (

@@ -19,4 +19,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("buero/", include("bookings.urls")),
     path("ehrenamt/", include("bookings.helper_urls")),
+    path("", include("bookings.reminder_urls")),
 ]

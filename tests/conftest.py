@@ -158,5 +158,22 @@ def office_staff(office) -> User:
     return user
 
 
+@pytest.fixture
+def fake_twilio(settings):
+    """The real twilio client pointed at a fake Twilio API on 127.0.0.1."""
+    from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, start_fake_twilio
+
+    fake, server = start_fake_twilio()
+    settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID
+    settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
+    settings.TWILIO_FROM_NUMBER = FROM_NUMBER
+    settings.TWILIO_API_BASE_URL = fake.url
+    settings.PUBLIC_BASE_URL = "https://hilfe.example.org"
+    settings.MESSAGE_BACKEND = "twilio"
+    yield fake
+    server.shutdown()
+    server.server_close()
+
+
 # Real-browser fixtures (browser, new_page, page) for the tests/test_browser_*.py files.
 from tests.browser import browser, new_page, page  # noqa: E402,F401

@@ -159,3 +159,12 @@ def test_it_keeps_topic_and_device_when_moving(staff_client, appointment, topic)
     )
     query = page.context["slot_form"].query()
     assert (query.topic, query.loan_device_kind) == (topic, "")
+
+
+def test_it_shows_each_message_state_on_the_appointment(staff_client, appointment):
+    response = staff_client.get(reverse("desk:appointment", args=[appointment.pk]))
+
+    page = response.content.decode()
+    assert "Nachrichten" in page
+    assert "Bestätigung" in page and "Erinnerung am Vortag" in page
+    assert "wartet" in page or "gesendet" in page

@@ -1,0 +1,84 @@
+"""Office pages about messages: replies to read and seniors not reached.
+
+Office staff and coordinators only; helpers get 403, anonymous visitors the login.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bookings import roles
+from bookings.models import AppointmentStatus, InboundMessage, Reminder
+
+
+def office_staff_required(view):
+    """Anonymous visitors go to the login, logged-in people without the role get 403."""
+
+    @login_required
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not roles.is_office_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def _visible_offices(user) -> Q:
+    """Coordinators see every office, office staff the offices they work in."""
+    if roles.is_coordinator(user):
+        return Q()
+    return Q(appointment__office__staff=user)
+
+
+@office_staff_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Replies the system did not act on, and cancellations by seniors, until read."""
+    unread = (
+        InboundMessage.objects.filter(
+            read_at__isnull=True,
+            action__in=[InboundMessage.Action.TO_READ, InboundMessage.Action.CANCELLED],
+        )
+        .filter(_visible_offices(request.user) | Q(appointment__isnull=True))
+        .select_related("senior", "appointment__office")
+        .distinct()
+    )
+    return render(request, "reminders/inbox.html", {"unread": unread})
+
+
+@require_POST
+@office_staff_required
+def inbox_mark_read(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = get_object_or_404(InboundMessage, pk=message_id, read_at__isnull=True)
+    message.read_at, message.read_by = timezone.now(), request.user
+    message.save(update_fields=["read_at", "read_by"])
+    return redirect("reminders_inbox")
+
+
+@office_staff_required
+def not_reached(request: HttpRequest) -> HttpResponse:
+    """Seniors whose message failed or who did not pick up, for upcoming appointments."""
+    day = timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+    reminders = (
+        Reminder.objects.filter(
+            senior__isnull=False,
+            status__in=[Reminder.Status.NO_ANSWER, Reminder.Status.FAILED],
+            appointment__starts_at__gte=start,
+            appointment__status=AppointmentStatus.BOOKED,
+        )
+        .filter(_visible_offices(request.user))
+        .select_related("senior", "appointment__office")
+        .order_by("appointment__starts_at")
+        .distinct()
+    )
+    return render(request, "reminders/not_reached.html", {"reminders": reminders, "day": day})

@@ -1,0 +1,139 @@
+"""What a senior's answer does: an SMS reply or a key pressed during a reminder call.
+
+"JA" confirms, "NEIN" cancels (the slot is free again and the helper is told through
+the outbox), "STOP" opts out; anything else waits on the office's list. A reply that
+comes twice (same provider SID) acts once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings import services
+from bookings.models import (
+    Appointment,
+    AppointmentStatus,
+    CancellationReason,
+    InboundMessage,
+    Reminder,
+    Senior,
+)
+
+YES = {"JA", "J", "1"}
+NO = {"NEIN", "N", "2"}
+STOP = {"STOP", "STOPP"}
+
+
+def _word(body: str) -> str:
+    return re.sub(r"[^A-ZÄÖÜ0-9]", "", body.strip().upper())
+
+
+def _latest_asked(seniors) -> Reminder | None:
+    """The newest message that asked these seniors about an upcoming appointment."""
+    return (
+        Reminder.objects.filter(
+            senior__in=seniors,
+            status__in=[Reminder.Status.SENT, Reminder.Status.DELIVERED, Reminder.Status.ANSWERED],
+            appointment__status=AppointmentStatus.BOOKED,
+            appointment__starts_at__gt=timezone.now(),
+        )
+        .exclude(kind=Reminder.Kind.CANCELLED)
+        .select_related("appointment")
+        .order_by("-sent_at")
+        .first()
+    )
+
+
+def _answered(reminder: Reminder) -> None:
+    Reminder.objects.filter(pk=reminder.pk).update(
+        status=Reminder.Status.ANSWERED, answered_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def appointment_confirm_by_senior(reminder: Reminder) -> None:
+    Appointment.objects.filter(pk=reminder.appointment_id, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now()
+    )
+    _answered(reminder)
+
+
+def appointment_cancel_by_senior(reminder: Reminder, *, how: str) -> bool:
+    """Cancel through the booking service; False if it was no longer booked."""
+    try:
+        services.appointment_cancel(
+            appointment=reminder.appointment,
+            reason=CancellationReason.SENIOR,
+            note=_("Von der Person selbst abgesagt (%(how)s).") % {"how": how},
+        )
+    except services.BookingError:
+        return False
+    _answered(reminder)
+    return True
+
+
+def _record(**fields) -> InboundMessage | None:
+    """Store the reply; None if this provider SID was handled already."""
+    try:
+        with transaction.atomic():
+            return InboundMessage.objects.create(**fields)
+    except IntegrityError:
+        return None
+
+
+@transaction.atomic
+def reply_sms(*, from_number: str, body: str, sid: str) -> str:
+    """Act on an inbound SMS; returns the text to answer with ('' for none)."""
+    seniors = list(Senior.objects.filter(phone=from_number))
+    word = _word(body)
+    asked = _latest_asked(seniors) if seniors else None
+    fields = {
+        "provider_sid": sid,
+        "senior": seniors[0] if seniors else None,
+        "appointment": asked.appointment if asked else None,
+        "channel": Reminder.Channel.SMS,
+        "body": body[:1600],
+    }
+    if word in STOP:
+        if _record(action=InboundMessage.Action.OPTED_OUT, **fields):
+            now = timezone.now()
+            Senior.objects.filter(phone=from_number, opted_out_at__isnull=True).update(
+                opted_out_at=now
+            )
+            Reminder.objects.filter(senior__in=seniors, status=Reminder.Status.PENDING).update(
+                status=Reminder.Status.CANCELLED, updated_at=now
+            )
+        return ""
+    if asked and word in YES:
+        if _record(action=InboundMessage.Action.CONFIRMED, **fields):
+            appointment_confirm_by_senior(asked)
+        return _("Danke! Ihr Termin ist bestätigt. Wir freuen uns auf Sie.")
+    if asked and word in NO:
+        if _record(action=InboundMessage.Action.CANCELLED, **fields):
+            appointment_cancel_by_senior(asked, how=_("SMS"))
+        return ""
+    if _record(action=InboundMessage.Action.TO_READ, **fields):
+        return _("Danke, Ihre Nachricht wurde an das Büro weitergegeben.")
+    return ""
+
+
+@transaction.atomic
+def reply_keypad(*, reminder: Reminder, digits: str, call_sid: str) -> str:
+    """Act on a key pressed during a call: '1' confirm, '2' cancel. Returns what happened."""
+    action = {"1": InboundMessage.Action.CONFIRMED, "2": InboundMessage.Action.CANCELLED}[digits]
+    recorded = _record(
+        provider_sid=f"{call_sid}:{digits}",
+        senior=reminder.senior,
+        appointment=reminder.appointment,
+        channel=Reminder.Channel.VOICE,
+        body=_("Taste %(digits)s gedrückt") % {"digits": digits},
+        action=action,
+    )
+    if recorded and action == InboundMessage.Action.CONFIRMED:
+        appointment_confirm_by_senior(reminder)
+    elif recorded:
+        appointment_cancel_by_senior(reminder, how=_("Anruf"))
+    return action

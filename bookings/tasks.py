@@ -1,0 +1,32 @@
+"""django-q2 tasks: thin, an id or nothing in, the dispatcher does the work."""
+
+from __future__ import annotations
+
+from django_q.models import Schedule
+from django_q.tasks import async_task
+
+from bookings.dispatch import dispatch_due
+
+DISPATCH_SCHEDULE = "reminders.dispatch"
+
+
+def dispatch() -> int:
+    return dispatch_due()
+
+
+def dispatch_soon() -> None:
+    """Ask a worker to send what is due now, e.g. a confirmation right after booking."""
+    async_task("bookings.tasks.dispatch", task_name="reminders.dispatch_soon")
+
+
+def ensure_dispatch_schedule(**kwargs) -> None:
+    """The every-minute scan of the outbox; safe to run after every migrate."""
+    Schedule.objects.update_or_create(
+        name=DISPATCH_SCHEDULE,
+        defaults={
+            "func": "bookings.tasks.dispatch",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
+    )

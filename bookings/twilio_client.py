@@ -1,0 +1,36 @@
+"""The one seam to Twilio: every request goes through the client made here.
+
+`TWILIO_API_BASE_URL` replaces https://api.twilio.com, so an operator can put a
+Twilio-compatible gateway in its place and the tests a local fake server.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from django.conf import settings
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+# The client logs every request at INFO, query strings included, and those carry phone
+# numbers (e.g. when asking Twilio whether a message went out); personal data stays out.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+
+# Seconds to wait for Twilio; a slower answer counts as "may have been sent".
+TIMEOUT = 10
+
+
+@lru_cache(maxsize=4)
+def _client(account_sid: str, auth_token: str, base_url: str) -> Client:
+    client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=TIMEOUT))
+    # Messages and calls live on the Api domain, which reads base_url at every request.
+    client.api.base_url = base_url.rstrip("/")
+    return client
+
+
+def twilio_client() -> Client:
+    """A client for the configured account, kept per process so connections are reused."""
+    return _client(
+        settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, settings.TWILIO_API_BASE_URL
+    )

@@ -1,0 +1,138 @@
+"""Runs in a subprocess against a file database: the parts of the reminder tests that
+need real processes (workers killed with SIGKILL, a real qcluster).
+
+    python -m tests.reminder_world populate N   # N confirmations due now
+    python -m tests.reminder_world book         # one booking through the service
+    python -m tests.reminder_world dispatch     # send until nothing is left
+    python -m tests.reminder_world qcluster     # the django-q2 cluster
+
+Quiet hours are switched off here (they have their own tests with a frozen clock), so
+these tests pass at any hour and on Sundays.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bookings import dispatch  # noqa: E402
+from bookings.models import (  # noqa: E402
+    Appointment,
+    Helper,
+    Reminder,
+    Senior,
+    Topic,
+)
+from neighborhoods.models import Office  # noqa: E402
+
+dispatch.quiet_until = lambda moment: None
+dispatch.LEASE = datetime.timedelta(seconds=float(os.environ.get("REMINDER_LEASE_SECONDS", 300)))
+
+
+def populate(count: int) -> Office:
+    from tests.conftest import a_working_monday, at, make_helper, make_office
+
+    office = make_office("Stadtteilbüro Grübentälchen")
+    topic = Topic.objects.create(name="Smartphone")
+    helper = make_helper(office, topic)
+    seniors = Senior.objects.bulk_create(
+        Senior(
+            first_name="Gertrud",
+            last_name=f"Test{n}",
+            phone=f"+4915123{n:06d}",
+            phone_kind="mobile",
+            reminder_consent=True,
+            search_key=f"gertrud test{n}",
+        )
+        for n in range(count)
+    )
+    starts = at(a_working_monday(), 10)
+    appointments = Appointment.objects.bulk_create(
+        Appointment(
+            office=office,
+            helper=helper,
+            senior=senior,
+            topic=topic,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=1),
+        )
+        for senior in seniors
+    )
+    now = timezone.now()
+    Reminder.objects.bulk_create(
+        Reminder(
+            appointment=appointment,
+            senior=appointment.senior,
+            kind=Reminder.Kind.CONFIRMATION,
+            channel=Reminder.Channel.SMS,
+            due_at=now,
+            dedupe_key=f"appointment:{appointment.pk}:confirmation:0",
+        )
+        for appointment in appointments
+    )
+    return office
+
+
+def depopulate(office: Office) -> None:
+    """Remove what `populate` made, for a benchmark run against a database that stays."""
+    appointments = Appointment.objects.filter(office=office)
+    seniors = list(appointments.values_list("senior_id", flat=True))
+    helpers = list(appointments.values_list("helper_id", flat=True).distinct())
+    Reminder.objects.filter(appointment__office=office).delete()
+    appointments.delete()
+    Senior.objects.filter(pk__in=seniors).delete()
+    users = list(Helper.objects.filter(pk__in=helpers).values_list("user_id", flat=True))
+    Helper.objects.filter(pk__in=helpers).delete()
+    User.objects.filter(pk__in=users).delete()
+    office.delete()
+    office.district.delete()
+    Topic.objects.filter(name="Smartphone", appointments__isnull=True).delete()
+
+
+def book() -> None:
+    from bookings import services
+    from tests.conftest import a_working_monday, at, make_helper, make_office, make_senior
+
+    office = make_office("Stadtteilbüro Grübentälchen")
+    topic = Topic.objects.create(name="Smartphone")
+    helper = make_helper(office, topic)
+    services.appointment_book(
+        senior=make_senior(),
+        helper=helper,
+        office=office,
+        topic=topic,
+        starts_at=at(a_working_monday(), 10),
+    )
+
+
+def dispatch_until_done() -> None:
+    open_rows = Reminder.objects.filter(
+        status__in=[Reminder.Status.PENDING, Reminder.Status.SENDING]
+    )
+    while open_rows.exists():
+        if not dispatch.dispatch_due():
+            time.sleep(0.1)  # waiting for a dead worker's lease to run out
+
+
+if __name__ == "__main__":
+    command = sys.argv[1]
+    if command == "populate":
+        populate(int(sys.argv[2]))
+    elif command == "book":
+        book()
+    elif command == "dispatch":
+        dispatch_until_done()
+    elif command == "qcluster":
+        call_command("qcluster")
