@@ -1,41 +1,26 @@
 """Benchmark: "next 10 free slots for a topic across all offices" on a city-sized data set.
 
 City: 30 offices, 300 helpers with a year of weekly availability, 50,000 appointments
-(with their Assignment rows). `--scale 10` (default: both 1 and 10) multiplies all of it.
-Prints one JSON line per data set. Honours DATABASE_URL; without it, uses bench.sqlite3,
-which it deletes and rebuilds.
+(with their Assignment rows); `--scale 10` multiplies all of it (building that takes
+minutes, so `make bench` measures the city only). Runs in the throw-away database of
+bench/_harness.py.
 
-    .venv/bin/python bench/desk_slot_search.py [--scale 1] [--searches 50] [--reuse]
+    .venv/bin/python bench/desk_slot_search.py [--scale 10] [--searches 50]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
-import json
-import os
 import random
-import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SQLITE_FILE = ROOT / "bench.sqlite3"
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
-OWN_SQLITE = not os.environ.get("DATABASE_URL")
-if OWN_SQLITE:
-    os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_FILE}"
+from _harness import measure, setup_django
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries, transaction  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bookings.availability import SlotQuery, free_slots  # noqa: E402
@@ -58,34 +43,11 @@ BATCH = 5_000
 SHIFTS = [(datetime.time(9), datetime.time(12)), (datetime.time(13), datetime.time(16))]
 
 
-def _ensure_postgres_database() -> None:
-    """Create the bench database on first use (e.g. dh_desk_bench)."""
-    if connection.vendor != "postgresql":
-        return
-    import psycopg
-
-    settings = connection.settings_dict
-    try:
-        connection.ensure_connection()
-    except Exception:
-        with psycopg.connect(
-            host=settings["HOST"],
-            port=settings["PORT"] or 5432,
-            user=settings["USER"],
-            password=settings["PASSWORD"] or None,
-            dbname="postgres",
-            autocommit=True,
-        ) as admin:
-            admin.execute(f'CREATE DATABASE "{settings["NAME"]}"')
-
-
 def _at(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
 def build(scale: int, rng: random.Random) -> None:
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             # A throw-away file: no need to wait for the disk after every batch.
@@ -210,53 +172,27 @@ def _generate(scale: int, rng: random.Random) -> None:
         )
 
 
-def measure(scale: int, searches: int, rng: random.Random) -> dict:
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1, help="1 = city, 10 = ten times as much")
+    parser.add_argument("--searches", type=int, default=50)
+    args = parser.parse_args()
+    rng = random.Random(args.scale)
+    started = time.perf_counter()
+    build(args.scale, rng)
+    built_s = round(time.perf_counter() - started, 1)
     topics = list(Topic.objects.all())
     today = timezone.localdate()
-    durations, queries = [], []
-    for _ in range(searches):
+
+    def search(i: int) -> None:
         query = SlotQuery(
             topic=rng.choice(topics), first_day=today + datetime.timedelta(days=rng.randrange(300))
         )
-        reset_queries()  # the build filled the query log; count from an empty one
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            slots = free_slots(query, limit=10)
-            durations.append((time.perf_counter() - started) * 1000)
+        slots = free_slots(query, limit=10)
         assert len(slots) == 10, "the data set should always have 10 free slots"
-        queries.append(len(captured.captured_queries))
-    durations.sort()
-    return {
-        "bench": "desk.slot_search",
-        "median_ms": round(statistics.median(durations), 1),
-        "p95_ms": round(durations[int(len(durations) * 0.95) - 1], 1),
-        "queries": max(queries),
-        "per_s": None,
-        "data": "city" if scale == 1 else f"city x{scale}",
-        "db": connection.vendor,
-    }
 
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, action="append", help="1 = city; repeatable")
-    parser.add_argument("--searches", type=int, default=50)
-    parser.add_argument(
-        "--reuse", action="store_true", help="measure the data set built by the last run"
-    )
-    args = parser.parse_args()
-    if OWN_SQLITE and not args.reuse:
-        SQLITE_FILE.unlink(missing_ok=True)
-    _ensure_postgres_database()
-    for scale in args.scale or [1, 10]:
-        rng = random.Random(scale)
-        started = time.perf_counter()
-        if not args.reuse:
-            build(scale, rng)
-        built_s = time.perf_counter() - started
-        result = measure(scale, args.searches, rng)
-        result["build_s"] = round(built_s, 1) if not args.reuse else None
-        print(json.dumps(result), flush=True)
+    data = "city" if args.scale == 1 else f"city x{args.scale}"
+    measure("desk.slot_search", search, repeat=args.searches, data=f"{data}, built in {built_s} s")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Dispatch throughput against a local fake Twilio server, and SQL queries per message.
 
 Prints one JSON line: {"bench": "reminders.dispatch", "per_s": …, "queries": …}.
-Honours DATABASE_URL; without it, uses its own bench.sqlite3 (rebuilt each run).
+Runs in the throw-away database of bench/_harness.py.
 Quiet hours are off here, so the figure does not depend on the hour it runs.
 """
 
@@ -12,16 +12,11 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _harness import ROOT
+
 sys.path.insert(0, str(ROOT))
-SQLITE = ROOT / "bench.sqlite3"
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000"))
-
-if "DATABASE_URL" not in os.environ:
-    SQLITE.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE}"
 
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER  # noqa: E402
 
@@ -41,13 +36,10 @@ os.environ.update(
     SECRET_KEY="bench-only-" + "x" * 40,
 )
 
-os.environ["DJANGO_SETTINGS_MODULE"] = "helpdesk.settings"
+from _harness import setup_django  # noqa: E402
 
-import django  # noqa: E402
+setup_django()
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bookings.dispatch import dispatch_due  # noqa: E402
@@ -56,7 +48,6 @@ from tests import reminder_world  # noqa: E402  (switches quiet hours off)
 
 
 def main() -> None:
-    call_command("migrate", "--noinput", verbosity=0)
     queries = 0
 
     def count(execute, sql, params, many, context):
@@ -90,9 +81,6 @@ def main() -> None:
             }
         )
     )
-    if connection.vendor == "sqlite":
-        connection.close()
-        SQLITE.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
