@@ -7,6 +7,7 @@ Each raises `BookingError` with a German message meant for office staff.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -56,8 +57,16 @@ class NoLoanDevice(BookingError):
     """No loan device of the wanted kind is free at that office and time."""
 
 
-def _slot_taken() -> SlotTaken:
-    return SlotTaken(_("Dieser Termin wurde gerade vergeben."), code="slot_taken")
+@contextlib.contextmanager
+def _helper_guard():
+    """Turn the database's refusal of an overlapping assignment into `SlotTaken`."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if HELPER_GUARD in str(exc):
+            raise SlotTaken(_("Dieser Termin wurde gerade vergeben."), code="slot_taken") from exc
+        raise
 
 
 def _reserve_loan_device(appointment: Appointment, kind: str) -> LoanReservation:
@@ -119,15 +128,10 @@ def appointment_book(
     )
     appointment.full_clean()
     appointment.save()
-    try:
-        with transaction.atomic():
-            Assignment.objects.create(
-                helper=helper, appointment=appointment, starts_at=starts_at, ends_at=ends_at
-            )
-    except IntegrityError as exc:
-        if HELPER_GUARD in str(exc):
-            raise _slot_taken() from exc
-        raise
+    with _helper_guard():
+        Assignment.objects.create(
+            helper=helper, appointment=appointment, starts_at=starts_at, ends_at=ends_at
+        )
     if loan_device_kind:
         _reserve_loan_device(appointment, loan_device_kind)
     reminders_for_new(appointment, kind=Reminder.Kind.CONFIRMATION)
@@ -187,15 +191,10 @@ def appointment_move(
     appointment.confirmed_at = None
     appointment.sequence += 1
     appointment.save()
-    try:
-        with transaction.atomic():
-            Assignment.objects.filter(appointment=appointment).update(
-                helper=helper, starts_at=starts_at, ends_at=ends_at
-            )
-    except IntegrityError as exc:
-        if HELPER_GUARD in str(exc):
-            raise _slot_taken() from exc
-        raise
+    with _helper_guard():
+        Assignment.objects.filter(appointment=appointment).update(
+            helper=helper, starts_at=starts_at, ends_at=ends_at
+        )
     if loan_kind:
         _reserve_loan_device(appointment, loan_kind)
     reminders_for_move(appointment, previous_helper=previous_helper)

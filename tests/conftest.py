@@ -106,6 +106,21 @@ def make_senior(**fields) -> Senior:
     return Senior.objects.create(**values)
 
 
+def make_workshop(office: Office, topic: Topic, *, seats: int = 8, days_ahead: int = 3):
+    """A two-hour workshop a few days from now."""
+    from bookings.models import Workshop
+
+    starts_at = timezone.now() + datetime.timedelta(days=days_ahead)
+    return Workshop.objects.create(
+        office=office,
+        title=f"{topic.name} für Einsteiger",
+        topic=topic,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=2),
+        seats=seats,
+    )
+
+
 @pytest.fixture
 def office(db) -> Office:
     return make_office("Stadtteilbüro Grübentälchen")

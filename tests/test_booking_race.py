@@ -5,12 +5,10 @@ These need PostgreSQL: SQLite takes one writer at a time, so there is no race to
 
 from __future__ import annotations
 
-import datetime
 import threading
 
 import pytest
 from django.db import IntegrityError, connection
-from django.utils import timezone
 
 from bookings import services
 from bookings.models import (
@@ -19,9 +17,8 @@ from bookings.models import (
     LoanReservation,
     Registration,
     RegistrationStatus,
-    Workshop,
 )
-from tests.conftest import at, make_helper, make_senior, needs_postgres
+from tests.conftest import at, make_helper, make_senior, make_workshop, needs_postgres
 
 pytestmark = [needs_postgres, pytest.mark.django_db(transaction=True)]
 
@@ -68,15 +65,7 @@ def test_race_for_one_helper_slot_books_exactly_once(helper, office, topic, mond
 
 
 def test_race_for_last_workshop_seat_never_overbooks(helper, office, topic):
-    starts_at = timezone.now() + datetime.timedelta(days=3)
-    workshop = Workshop.objects.create(
-        office=office,
-        title="Videotelefonie",
-        topic=topic,
-        starts_at=starts_at,
-        ends_at=starts_at + datetime.timedelta(hours=2),
-        seats=3,
-    )
+    workshop = make_workshop(office, topic, seats=3)
     seniors = [make_senior(last_name=f"Racer{i}") for i in range(RACERS)]
 
     results = race(lambda i: services.workshop_register(workshop=workshop, senior=seniors[i]))
@@ -91,15 +80,7 @@ def test_race_for_last_workshop_seat_never_overbooks(helper, office, topic):
 
 def test_race_for_seats_is_refused_by_the_database_itself(helper, office, topic):
     # Bypass the service and its row lock: the trigger alone must hold the line.
-    starts_at = timezone.now() + datetime.timedelta(days=3)
-    workshop = Workshop.objects.create(
-        office=office,
-        title="E-Mail",
-        topic=topic,
-        starts_at=starts_at,
-        ends_at=starts_at + datetime.timedelta(hours=2),
-        seats=1,
-    )
+    workshop = make_workshop(office, topic, seats=1)
     seniors = [make_senior(last_name=f"Racer{i}") for i in range(RACERS)]
 
     results = race(

@@ -9,10 +9,9 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from bookings.models import Appointment, Assignment, LoanReservation, Registration, Workshop
-from tests.conftest import at, make_senior
+from tests.conftest import at, make_senior, make_workshop
 
 
 def _appointment(senior, helper, office, topic, starts_at):
@@ -72,15 +71,7 @@ def test_it_refuses_lending_a_device_twice(senior, helper, office, topic, monday
 
 
 def test_it_refuses_more_registrations_than_seats(office, topic):
-    starts_at = timezone.now() + datetime.timedelta(days=2)
-    workshop = Workshop.objects.create(
-        office=office,
-        title="Messenger",
-        topic=topic,
-        starts_at=starts_at,
-        ends_at=starts_at + datetime.timedelta(hours=2),
-        seats=2,
-    )
+    workshop = make_workshop(office, topic, seats=2)
     for position in (1, 2):
         Registration.objects.create(workshop=workshop, senior=make_senior(), position=position)
     with pytest.raises(IntegrityError, match="workshop_full"), transaction.atomic():
