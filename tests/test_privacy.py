@@ -53,3 +53,11 @@ def test_a_future_appointment_keeps_the_data(settings, helper, office, topic, mo
     with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
         call_command("anonymise_seniors", "--dry-run", stdout=out)
     assert "0 Ratsuchende wären anonymisiert" in out.getvalue()
+
+
+def test_the_worker_anonymises_every_night(db):
+    from django_q.models import Schedule
+
+    schedule = Schedule.objects.get(name="privacy.anonymise_seniors")
+    assert schedule.func == "bookings.tasks.anonymise_seniors"
+    assert schedule.schedule_type == Schedule.DAILY

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from bookings.privacy import senior_anonymise, seniors_due_for_anonymisation
+from bookings.privacy import seniors_due_for_anonymisation
+from bookings.tasks import anonymise_seniors
 
 
 class Command(BaseCommand):
@@ -16,12 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Nur zählen, nichts ändern.")
 
     def handle(self, *args, dry_run: bool = False, **options):
-        due = list(seniors_due_for_anonymisation())
-        if not dry_run:
-            for senior in due:
-                senior_anonymise(senior=senior)
+        count = seniors_due_for_anonymisation().count() if dry_run else anonymise_seniors()
         verb = "wären" if dry_run else "wurden"
         self.stdout.write(
-            f"{len(due)} Ratsuchende {verb} anonymisiert "
+            f"{count} Ratsuchende {verb} anonymisiert "
             f"(Aufbewahrung: {settings.ANONYMISE_AFTER_MONTHS} Monate)."
         )
