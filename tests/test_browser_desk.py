@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bookings import roles
-from bookings.models import Appointment, Workshop
+from bookings.models import Appointment, InboundMessage, Reminder, Topic, Workshop
 from bookings.services import appointment_book
 from tests.browser import PASSWORD, assert_accessible, screenshot, tab_to, type_login
 from tests.conftest import at, make_senior, make_user
@@ -17,6 +17,8 @@ from tests.conftest import at, make_senior, make_user
 pytestmark = pytest.mark.browser
 
 SEARCH_LABEL = "Name oder Telefonnummer"
+REPLY = "Kann ich meinen Enkel mitbringen?"
+NOT_REACHED = "Nach drei Anrufen nicht erreicht."
 
 
 def type_search(page: Page, text: str) -> None:
@@ -36,6 +38,8 @@ def book_buttons(page: Page):
 def test_it_books_and_cancels_a_phone_call_by_keyboard_alone(
     page, live_server, office_staff, senior, helper, topic, loan_device
 ):
+    # Offered first, but the caller wants help with the smartphone (the helper's topic).
+    Topic.objects.create(name="E-Mail", duration_minutes=60)
     page.goto("/anmelden/")
     type_login(page, office_staff.username, PASSWORD)
 
@@ -50,9 +54,10 @@ def test_it_books_and_cancels_a_phone_call_by_keyboard_alone(
     tab_to(page, found)
     page.keyboard.press("Enter")
 
-    # Topic (the first one is preselected; arrows choose), then "needs a loan device: iPad".
+    # Arrow keys choose the topic, then "needs a loan device: iPad".
     expect(page.get_by_role("heading", level=1, name="Gertrud Müller")).to_be_visible()
     tab_to(page, page.get_by_label("Thema"))
+    expect(page.get_by_label("Thema")).not_to_have_value(str(topic.pk))
     page.keyboard.press("ArrowDown")
     expect(page.get_by_label("Thema")).to_have_value(str(topic.pk))
     page.keyboard.press("Tab")
@@ -121,10 +126,22 @@ def test_it_tells_the_slower_of_two_staff_that_the_slot_was_taken(
 
 @pytest.fixture
 def desk_world(office, senior, helper, topic, loan_device, monday):
-    """An appointment and a workshop on Monday in two weeks, and a second caller."""
+    """An appointment and a workshop on Monday in two weeks, a second caller, a reply to
+    read and a confirmation that did not reach the caller."""
     make_senior(first_name="Hans", last_name="Schmidt", phone="+4963112345")
     appointment = appointment_book(
         senior=senior, helper=helper, office=office, topic=topic, starts_at=at(monday, 10)
+    )
+    InboundMessage.objects.create(
+        provider_sid="SM1",
+        senior=senior,
+        appointment=appointment,
+        channel="sms",
+        body=REPLY,
+        action=InboundMessage.Action.TO_READ,
+    )
+    appointment.reminders.filter(kind=Reminder.Kind.CONFIRMATION).update(
+        status=Reminder.Status.NO_ANSWER, error_message=NOT_REACHED
     )
     workshop = Workshop.objects.create(
         office=office,
@@ -207,7 +224,7 @@ def test_it_keeps_every_desk_page_accessible(new_page, office_staff, desk_world,
     page.go_back()
     assert_accessible(page)
 
-    for address in ("/nachrichten/", "/nicht-erreicht/"):
+    for address, shown in (("/nachrichten/", REPLY), ("/nicht-erreicht/", NOT_REACHED)):
         page.goto(address)
-        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        expect(page.get_by_text(shown)).to_be_visible()
         assert_accessible(page)
