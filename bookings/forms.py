@@ -152,6 +152,11 @@ class CancelForm(_CrispyMixin, forms.Form):
     )
     note = forms.CharField(label=_("Anmerkung"), required=False, max_length=200)
 
+    def __init__(self, *args, **kwargs):
+        # Shares a page with the NoteForm: own ids, so each label names its own field.
+        kwargs.setdefault("auto_id", "id_cancel_%s")
+        super().__init__(*args, **kwargs)
+
 
 class NoteForm(_CrispyMixin, forms.Form):
     note = forms.CharField(

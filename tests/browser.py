@@ -8,7 +8,8 @@ Fixtures (made available to every test by tests/conftest.py):
 - `page`: one such page, not logged in.
 
 Helpers: `assert_accessible(page)` (axe WCAG 2.1 A/AA, lang="de", visible focus, 200 % zoom),
-`screenshot(page, name)` (writes docs/screenshots/<name>.png) and `tab_to(page, locator)`.
+`screenshot(page, name)` (writes docs/screenshots/<name>.png), `tab_to(page, locator)` and
+`type_login(page, username, password)`.
 
 A new page gets its test in tests/test_browser_<concern>.py:
 
@@ -48,6 +49,7 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 # 200 % browser zoom on a 1280 px wide window leaves 640 CSS pixels for the layout.
 ZOOMED = {"width": 640, "height": 400}
+PASSWORD = "geheim-123"  # what tests.conftest.make_user gives every user
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -204,3 +206,12 @@ def tab_to(page: Page, target: Locator, *, max_steps: int = 20) -> None:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"Tab never reaches {target} in {max_steps} steps")
+
+
+def type_login(page: Page, username: str, password: str) -> None:
+    """Fill and send the login form with Tab, typing and Enter only."""
+    tab_to(page, page.get_by_label("Benutzername"))
+    page.keyboard.type(username)
+    tab_to(page, page.get_by_label("Passwort"))
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")

@@ -5,26 +5,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import assert_accessible, screenshot, tab_to
+from tests.browser import PASSWORD, assert_accessible, screenshot, type_login
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "geheim-123"  # what tests.conftest.make_user gives every user
 
 
 def persona_user(request, persona: str):
     """The login account behind a persona fixture (a Helper wraps its user)."""
     found = request.getfixturevalue(persona)
     return getattr(found, "user", found)
-
-
-def type_login(page, username: str, password: str) -> None:
-    """Fill and send the login form with Tab, typing and Enter only."""
-    tab_to(page, page.get_by_label("Benutzername"))
-    page.keyboard.type(username)
-    tab_to(page, page.get_by_label("Passwort"))
-    page.keyboard.type(password)
-    page.keyboard.press("Enter")
 
 
 def test_it_shows_an_accessible_login_page(page):

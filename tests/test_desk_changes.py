@@ -89,7 +89,7 @@ def test_it_cancels_with_a_reason(staff_client, appointment):
 def test_it_asks_for_the_reason_before_cancelling(staff_client, appointment):
     response = staff_client.post(reverse("desk:cancel", args=[appointment.pk]), {})
     assert response.status_code == 400
-    assert 'aria-describedby="id_reason_error"' in response.content.decode()
+    assert 'aria-describedby="id_cancel_reason_error"' in response.content.decode()
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.BOOKED
 
