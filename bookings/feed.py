@@ -147,18 +147,25 @@ def helper_feed_cached(helper: Helper, *, version: str, now: datetime.datetime) 
     return feed
 
 
-def _rendered(parts: dict[str, bytes], rendered: dict[str, bytes], render, *args) -> bytes:
-    """render(*args), taken from the last render's `parts` if the arguments are the same.
+def _rendered(parts: dict[str, bytes], rendered: dict[str, bytes], values, render, *args) -> bytes:
+    """render(*args), taken from the last render's `parts` if `values` are the same.
 
-    The arguments are all the bytes depend on, so their repr is the key. Every part used
-    goes into `rendered`.
+    `values` are all the bytes depend on, so a hash of them is the key. str() writes a
+    datetime with its UTC offset, much faster than repr(), and each position always
+    carries the same kind of time zone. Every part used goes into `rendered`.
     """
-    key = hashlib.blake2b(repr((render.__name__, args)).encode(), digest_size=16).hexdigest()
+    text = "\x1f".join([render.__name__, *map(str, values)])
+    key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
     part = parts.get(key)
     if part is None:
         part = render(*args)
     rendered[key] = part
     return part
+
+
+def _event_ical_cached(parts: dict[str, bytes], rendered: dict[str, bytes], properties) -> bytes:
+    values = [value for _name, value in properties]
+    return _rendered(parts, rendered, values, _event_ical, properties)
 
 
 def helper_feed(helper: Helper, *, now: datetime.datetime | None = None) -> bytes:
@@ -185,13 +192,12 @@ def helper_feed(helper: Helper, *, now: datetime.datetime | None = None) -> byte
     # Always German: the cached feed is shared by every client, whatever its language.
     with translation.override(settings.LANGUAGE_CODE):
         name = _("Digitale Hilfe – meine Termine")
-        header = _rendered(parts, rendered, _calendar_header, name, first, last)
+        header = _rendered(
+            parts, rendered, (name, first, last), _calendar_header, name, first, last
+        )
         events = [
-            _rendered(
-                parts,
-                rendered,
-                _event_ical,
-                _event_properties(entry, domain=domain, berlin=berlin, now=now),
+            _event_ical_cached(
+                parts, rendered, _event_properties(entry, domain=domain, berlin=berlin, now=now)
             )
             for entry in entries
         ]
