@@ -5,7 +5,8 @@ service: it holds no phone numbers, no surnames of seniors and no notes from the
 
 Phones ask every hour or so and mostly nothing has changed, so a rendered feed is kept
 in the cache under its version: two small queries tell whether any appointment or
-workshop of the helper changed since (see `feed_version`).
+workshop of the helper changed since (see `feed_version`). When one did, only the events
+whose content changed are rendered again; the others' bytes are kept from the last render.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def _uid_domain() -> str:
 def _event_properties(
     entry: Entry, *, domain: str, berlin: ZoneInfo, now: datetime.datetime
 ) -> tuple[tuple[str, object], ...]:
-    """What one VEVENT says, as (property, value) pairs: all its bytes depend on."""
+    """What one VEVENT says, as (property, value) pairs: all that its bytes depend on."""
     if entry.appointment:
         appointment = entry.appointment
         name = _("%(topic)s mit %(name)s") % {"topic": entry.topic, "name": entry.senior_name}
@@ -171,7 +172,7 @@ def _event_ical_cached(parts: dict[str, bytes], rendered: dict[str, bytes], prop
 def helper_feed(helper: Helper, *, now: datetime.datetime | None = None) -> bytes:
     """The helper's appointments and workshops of the last 90 days and the future.
 
-    Two queries. Cancelled ones stay in with STATUS:CANCELLED, so a subscribed
+    Five queries. Cancelled ones stay in with STATUS:CANCELLED, so a subscribed
     calendar drops or strikes them instead of keeping a stale entry.
 
     The bytes are those of icalendar's `Calendar.to_ical()`: a calendar's content lines
