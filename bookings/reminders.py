@@ -40,21 +40,21 @@ def _dispatch_after_commit() -> None:
     transaction.on_commit(dispatch_soon)
 
 
-def _queue_for_senior(appointment: Appointment, kind: str, due_at) -> Reminder | None:
-    channel = appointment.senior.reminder_channel
+def _queue(senior: Senior, *, key: str, kind: str, due_at, **about) -> Reminder | None:
+    """One outbox row for a senior, at most once per `key`; None if they get no messages."""
+    channel = senior.reminder_channel
     if channel == Senior.Channel.NONE:
         return None
     reminder, _created = Reminder.objects.get_or_create(
-        dedupe_key=f"appointment:{appointment.pk}:{kind}:{appointment.sequence}",
-        defaults={
-            "appointment": appointment,
-            "senior": appointment.senior,
-            "kind": kind,
-            "channel": channel,
-            "due_at": due_at,
-        },
+        dedupe_key=key,
+        defaults={"senior": senior, "kind": kind, "channel": channel, "due_at": due_at, **about},
     )
     return reminder
+
+
+def _queue_for_senior(appointment: Appointment, kind: str, due_at) -> Reminder | None:
+    key = f"appointment:{appointment.pk}:{kind}:{appointment.sequence}"
+    return _queue(appointment.senior, key=key, kind=kind, due_at=due_at, appointment=appointment)
 
 
 def _queue_for_helper(appointment: Appointment, helper: Helper, kind: str) -> Reminder | None:
@@ -118,20 +118,8 @@ def reminders_for_cancellation(appointment: Appointment) -> list[Reminder]:
 
 
 def _queue_for_registration(registration: Registration, kind: str, due_at) -> Reminder | None:
-    channel = registration.senior.reminder_channel
-    if channel == Senior.Channel.NONE:
-        return None
-    reminder, _created = Reminder.objects.get_or_create(
-        dedupe_key=f"registration:{registration.pk}:{kind}",
-        defaults={
-            "registration": registration,
-            "senior": registration.senior,
-            "kind": kind,
-            "channel": channel,
-            "due_at": due_at,
-        },
-    )
-    return reminder
+    key = f"registration:{registration.pk}:{kind}"
+    return _queue(registration.senior, key=key, kind=kind, due_at=due_at, registration=registration)
 
 
 def reminders_for_registration(registration: Registration) -> list[Reminder]:
