@@ -44,7 +44,10 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
+    # German date and time fields (tt.mm.jjjj, 24 h) as staff see them; needs chromium-l10n.
+    "--lang=de-DE",
 ]
+CHROMIUM_ENV = {**os.environ, "LANG": "de_DE.UTF-8", "LANGUAGE": "de"}
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 # 200 % browser zoom on a 1280 px wide window leaves 640 CSS pixels for the layout.
@@ -81,7 +84,9 @@ def browser() -> Iterator[Browser]:
     unsafe_before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=CHROMIUM_ENV
+        )
         yield chromium
         chromium.close()
     if unsafe_before is None:
