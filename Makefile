@@ -38,3 +38,7 @@ messages: $(INSTALLED)
 	msgen --no-wrap $(PO) | msgattrib --clear-fuzzy --no-wrap -o $(PO) -
 	sed -i -e 's/^"Language: \\n"/"Language: de\\n"/' -e '/^#.*\(SOME DESCRIPTIVE\|Copyright (C) YEAR\|same license as the PACKAGE\|FIRST AUTHOR\)/d' $(PO)
 	$(PY) manage.py compilemessages -l de --ignore '.venv/*'
+# English is a real translation: makemessages merges, so existing English texts stay and a new or
+# changed German text arrives empty or fuzzy (tests/test_locale.py then asks for its translation).
+	$(PY) manage.py makemessages -l en --no-wrap --add-location file --ignore '.venv/*' --ignore 'bench/*'
+	$(PY) manage.py compilemessages -l en --ignore '.venv/*'
