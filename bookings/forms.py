@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.availability import AFTERNOON, MORNING, SlotQuery, parse_cursor
 from bookings.models import CancellationReason, DeviceKind, Senior, Topic
-from bookings.phones import PHONE_HELP, parse_phone
+from bookings.phones import PhoneFormField
 from neighborhoods.models import Office, Weekday
 
 
@@ -40,7 +40,7 @@ class SeniorSearchForm(forms.Form):
 
 
 class SeniorForm(_CrispyMixin, forms.ModelForm):
-    phone = forms.CharField(label=_("Telefon"), max_length=40, help_text=PHONE_HELP)
+    phone = PhoneFormField(label=_("Telefon"))
     preferred_channel = forms.ChoiceField(
         label=_("Erinnerung per"),
         required=False,
@@ -60,10 +60,6 @@ class SeniorForm(_CrispyMixin, forms.ModelForm):
             "preferred_channel",
             "reminder_consent",
         ]
-
-    def clean_phone(self) -> str:
-        number = parse_phone(self.cleaned_data["phone"])
-        return f"+{number.country_code}{number.national_number}"
 
 
 class SlotSearchForm(_CrispyMixin, forms.Form):

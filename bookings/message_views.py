@@ -6,10 +6,7 @@ Office staff and coordinators only; helpers get 403, anonymous visitors the logi
 from __future__ import annotations
 
 import datetime
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,19 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bookings import roles
 from bookings.models import AppointmentStatus, InboundMessage, Reminder
-
-
-def office_staff_required(view):
-    """Anonymous visitors go to the login, logged-in people without the role get 403."""
-
-    @login_required
-    @wraps(view)
-    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not roles.is_office_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return checked
+from bookings.views.access import desk_view
 
 
 def _visible_offices(user) -> Q:
@@ -40,7 +25,7 @@ def _visible_offices(user) -> Q:
     return Q(appointment__office__staff=user)
 
 
-@office_staff_required
+@desk_view
 def inbox(request: HttpRequest) -> HttpResponse:
     """Replies the system did not act on, and cancellations by seniors, until read."""
     unread = (
@@ -56,7 +41,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@office_staff_required
+@desk_view
 def inbox_mark_read(request: HttpRequest, message_id: int) -> HttpResponse:
     message = get_object_or_404(InboundMessage, pk=message_id, read_at__isnull=True)
     message.read_at, message.read_by = timezone.now(), request.user
@@ -64,7 +49,7 @@ def inbox_mark_read(request: HttpRequest, message_id: int) -> HttpResponse:
     return redirect("reminders_inbox")
 
 
-@office_staff_required
+@desk_view
 def not_reached(request: HttpRequest) -> HttpResponse:
     """Seniors whose message failed or who did not pick up, for upcoming appointments."""
     day = timezone.localdate()

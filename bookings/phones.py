@@ -52,7 +52,8 @@ class PhoneFormField(forms.CharField):
         kwargs.setdefault("help_text", PHONE_HELP)
         kwargs.setdefault("max_length", 40)
         super().__init__(**kwargs)
-        self.widget.attrs.setdefault("autocomplete", "tel")
+        # The number is the senior's, not the typist's: the browser must not fill in its own.
+        self.widget.attrs.setdefault("autocomplete", "off")
         self.widget.attrs.setdefault("inputmode", "tel")
 
     def to_python(self, value):

@@ -106,14 +106,21 @@ def make_senior(**fields) -> Senior:
     return Senior.objects.create(**values)
 
 
-def make_workshop(office: Office, topic: Topic, *, seats: int = 8, days_ahead: int = 3):
-    """A two-hour workshop a few days from now."""
+def make_workshop(
+    office: Office,
+    topic: Topic,
+    *,
+    seats: int = 8,
+    starts_at: datetime.datetime | None = None,
+    title: str | None = None,
+):
+    """A two-hour workshop, by default three days from now."""
     from bookings.models import Workshop
 
-    starts_at = timezone.now() + datetime.timedelta(days=days_ahead)
+    starts_at = starts_at or timezone.now() + datetime.timedelta(days=3)
     return Workshop.objects.create(
         office=office,
-        title=f"{topic.name} für Einsteiger",
+        title=title or f"{topic.name} für Einsteiger",
         topic=topic,
         starts_at=starts_at,
         ends_at=starts_at + datetime.timedelta(hours=2),

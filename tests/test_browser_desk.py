@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bookings import roles
-from bookings.models import Appointment, InboundMessage, Reminder, Topic, Workshop
+from bookings.models import Appointment, InboundMessage, Reminder, Topic
 from bookings.services import appointment_book
 from tests.browser import PASSWORD, assert_accessible, screenshot, tab_to, type_login
-from tests.conftest import at, make_senior, make_user
+from tests.conftest import at, make_senior, make_user, make_workshop
 
 pytestmark = pytest.mark.browser
 
@@ -143,13 +143,8 @@ def desk_world(office, senior, helper, topic, loan_device, monday):
     appointment.reminders.filter(kind=Reminder.Kind.CONFIRMATION).update(
         status=Reminder.Status.NO_ANSWER, error_message=NOT_REACHED
     )
-    workshop = Workshop.objects.create(
-        office=office,
-        title="WhatsApp für Einsteiger",
-        topic=topic,
-        starts_at=at(monday, 14),
-        ends_at=at(monday, 16),
-        seats=8,
+    workshop = make_workshop(
+        office, topic, seats=8, starts_at=at(monday, 14), title="WhatsApp für Einsteiger"
     )
     return appointment, workshop
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from bookings import services
-from bookings.models import Registration, Workshop
-from tests.conftest import at
+from bookings.models import Registration
+from tests.conftest import at, make_workshop
 
 
 @pytest.fixture
@@ -15,14 +15,7 @@ def desk_objects(senior, helper, office, topic, monday):
     appointment = services.appointment_book(
         senior=senior, helper=helper, office=office, topic=topic, starts_at=at(monday, 10)
     )
-    workshop = Workshop.objects.create(
-        office=office,
-        title="WhatsApp",
-        topic=topic,
-        starts_at=at(monday, 14),
-        ends_at=at(monday, 16),
-        seats=2,
-    )
+    workshop = make_workshop(office, topic, seats=2, starts_at=at(monday, 14), title="WhatsApp")
     registration = Registration.objects.create(workshop=workshop, senior=senior, position=1)
     return {"appointment": appointment, "workshop": workshop, "registration": registration}
 

@@ -6,18 +6,13 @@ import pytest
 from django.urls import reverse
 
 from bookings.models import Registration, RegistrationStatus, Workshop
-from tests.conftest import at, make_senior
+from tests.conftest import at, make_senior, make_workshop
 
 
 @pytest.fixture
 def workshop(office, topic, monday) -> Workshop:
-    return Workshop.objects.create(
-        office=office,
-        title="WhatsApp für Einsteiger",
-        topic=topic,
-        starts_at=at(monday, 14),
-        ends_at=at(monday, 16),
-        seats=1,
+    return make_workshop(
+        office, topic, seats=1, starts_at=at(monday, 14), title="WhatsApp für Einsteiger"
     )
 
 

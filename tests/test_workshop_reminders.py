@@ -10,19 +10,14 @@ from bookings import services
 from bookings.dispatch import dispatch_due
 from bookings.messages import render_text, sms_segments
 from bookings.models import Reminder, Workshop
-from tests.conftest import at, make_senior
+from tests.conftest import at, make_senior, make_workshop
 from tests.reminder_fixtures import a_weekday_morning, travel
 
 
 @pytest.fixture
 def workshop(office, topic, monday):
-    return Workshop.objects.create(
-        office=office,
-        topic=topic,
-        title="WhatsApp für Einsteiger",
-        starts_at=at(monday, 14),
-        ends_at=at(monday, 16),
-        seats=1,
+    return make_workshop(
+        office, topic, seats=1, starts_at=at(monday, 14), title="WhatsApp für Einsteiger"
     )
 
 

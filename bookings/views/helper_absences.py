@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from bookings.absences import absence_record, booked_during, workshops_during
 from bookings.helper_forms import AbsenceForm
 from bookings.helper_schedule import senior_short_name
-from bookings.views.helper_access import helper_required
+from bookings.views.access import helper_required
 
 
 @helper_required

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bookings.helper_schedule import by_day, schedule_past, schedule_upcoming
-from bookings.views.helper_access import helper_required
+from bookings.views.access import helper_required
 
 
 def _render(request: HttpRequest, entries, *, tab: str) -> HttpResponse:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from bookings.helper_forms import AvailabilityEndForm, AvailabilityForm
 from bookings.models import Availability
-from bookings.views.helper_access import helper_required
+from bookings.views.access import helper_required
 
 
 def _own(request: HttpRequest, pk: int) -> Availability:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from bookings.feed import feed_token_renew, feed_version, helper_feed_cached
 from bookings.models import Helper
-from bookings.views.helper_access import helper_required
+from bookings.views.access import helper_required
 
 
 def _feed_url(request: HttpRequest, helper: Helper) -> str:
