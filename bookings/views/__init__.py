@@ -1,1 +1,2 @@
-"""The staff desk (Büro): one module per concern, all behind `access.desk_view`."""
+"""Thin views, one module per concern: desk_*.py for office staff, helper_*.py for helpers;
+who may open which is decided in `access.py`."""
