@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench lint messages
+.PHONY: run test bench lint messages screenshots
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ run: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(VENV)/bin/pytest
+
+# The README's pictures, written by the browser tests; a plain `make test` writes nothing.
+screenshots: $(INSTALLED)
+	SCREENSHOTS=1 $(VENV)/bin/pytest -m browser
 
 bench: $(INSTALLED)
 	@for script in bench/[!_]*.py; do $(PY) $$script || exit 1; done

@@ -21,8 +21,8 @@ from django.core.cache import cache  # noqa: E402
 from django.db.models import F  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bookings.feed import feed_version, helper_feed, helper_feed_cached  # noqa: E402
 from bookings.models import Appointment, Helper, Senior, Topic  # noqa: E402
+from bookings.schedule.feed import feed_version, helper_feed, helper_feed_cached  # noqa: E402
 from neighborhoods.models import District, Office  # noqa: E402
 
 APPOINTMENTS = 500

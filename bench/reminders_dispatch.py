@@ -42,8 +42,8 @@ setup_django()
 
 from django.db import connection  # noqa: E402
 
-from bookings.dispatch import dispatch_due  # noqa: E402
 from bookings.models import Reminder  # noqa: E402
+from bookings.outbox.dispatch import dispatch_due  # noqa: E402
 from tests import reminder_world  # noqa: E402  (switches quiet hours off)
 
 

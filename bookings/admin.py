@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from bookings import services
+from bookings.desk.forms import SeniorForm
 from bookings.models import (
     Absence,
     Appointment,
@@ -22,7 +22,6 @@ from bookings.models import (
     Topic,
     Workshop,
 )
-from bookings.phones import PhoneFormField
 
 
 @admin.register(Topic)
@@ -68,20 +67,11 @@ class AbsenceAdmin(admin.ModelAdmin):
     list_select_related = ["helper__user"]
 
 
-class SeniorAdminForm(forms.ModelForm):
-    phone = PhoneFormField(label=_("Telefon"))
+class SeniorAdminForm(SeniorForm):
+    """The desk's form, plus the notes only coordinators keep."""
 
-    class Meta:
-        model = Senior
-        fields = [
-            "first_name",
-            "last_name",
-            "phone",
-            "preferred_channel",
-            "district",
-            "reminder_consent",
-            "notes",
-        ]
+    class Meta(SeniorForm.Meta):
+        fields = [*SeniorForm.Meta.fields, "notes"]
 
 
 @admin.register(Senior)

@@ -17,7 +17,7 @@ class BookingsConfig(AppConfig):
 
         post_migrate.connect(ensure_role_groups, sender=self)
 
-        from bookings.tasks import ensure_dispatch_schedule
+        from bookings.outbox.tasks import ensure_dispatch_schedule
 
         post_migrate.connect(ensure_dispatch_schedule, sender=self)
 

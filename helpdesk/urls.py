@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from bookings.desk.urls import message_patterns
 from helpdesk import views
 
 admin.site.site_header = _("Digitale Hilfe – Verwaltung")
@@ -17,7 +18,8 @@ urlpatterns = [
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("buero/", include("bookings.urls")),
-    path("ehrenamt/", include("bookings.helper_urls")),
-    path("", include("bookings.reminder_urls")),
+    path("buero/", include("bookings.desk.urls")),
+    path("", include(message_patterns)),
+    path("ehrenamt/", include("bookings.schedule.urls")),
+    path("", include("bookings.inbound.urls")),
 ]

@@ -8,8 +8,8 @@ Fixtures (made available to every test by tests/conftest.py):
 - `page`: one such page, not logged in.
 
 Helpers: `assert_accessible(page)` (axe WCAG 2.1 A/AA, lang="de", visible focus, 200 % zoom),
-`screenshot(page, name)` (writes docs/screenshots/<name>.png), `tab_to(page, locator)` and
-`type_login(page, username, password)`.
+`screenshot(page, name)` (writes docs/screenshots/<name>.png under `make screenshots`),
+`tab_to(page, locator)` and `type_login(page, username, password)`.
 
 A new page gets its test in tests/test_browser_<concern>.py:
 
@@ -196,8 +196,11 @@ def assert_accessible(page: Page, *, skip_rules: Iterable[str] = ()) -> None:
     _assert_visible_focus(page)
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save the whole page to docs/screenshots/<name>.png (shown in the README)."""
+def screenshot(page: Page, name: str) -> Path | None:
+    """Save the whole page to docs/screenshots/<name>.png (shown in the README), only when
+    `SCREENSHOTS=1` (`make screenshots`): a plain test run leaves the working tree as it is."""
+    if os.environ.get("SCREENSHOTS") != "1":
+        return None
     path = SCREENSHOTS / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")

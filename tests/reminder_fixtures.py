@@ -19,7 +19,7 @@ def book(senior, helper, office, topic, starts_at, **extra):
 
 def a_weekday_morning() -> datetime.datetime:
     """Tomorrow (or the next working day) at 11:00 local time: outside quiet hours."""
-    from bookings.quiet_hours import quiet_until
+    from bookings.outbox.quiet_hours import quiet_until
 
     moment = at(timezone.localdate() + datetime.timedelta(days=1), 11)
     while quiet_until(moment):

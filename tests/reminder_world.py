@@ -19,7 +19,7 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -27,7 +27,6 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bookings import dispatch  # noqa: E402
 from bookings.models import (  # noqa: E402
     Appointment,
     Helper,
@@ -35,6 +34,7 @@ from bookings.models import (  # noqa: E402
     Senior,
     Topic,
 )
+from bookings.outbox import dispatch  # noqa: E402
 from neighborhoods.models import Office  # noqa: E402
 
 dispatch.quiet_until = lambda moment: None

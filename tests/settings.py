@@ -6,7 +6,7 @@ import os
 
 os.environ.setdefault("Q_SYNC", "true")
 
-from helpdesk.settings import *  # noqa: E402,F403
+from helpdesk.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

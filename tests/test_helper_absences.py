@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import services
-from bookings.absences import absence_record
 from bookings.models import Absence, Appointment, AppointmentStatus, Assignment, Workshop
+from bookings.services.helper_time import absence_record
 from tests.conftest import at, make_senior, make_user
 
 URL = reverse("helpers:absences")

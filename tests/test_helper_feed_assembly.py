@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from bookings import feed, services
+from bookings import services
 from bookings.models import Assignment, CancellationReason, Workshop
+from bookings.schedule import feed
 from tests.conftest import at, make_senior
 
 

@@ -7,8 +7,8 @@ import datetime
 from django.core import mail
 
 from bookings import services
-from bookings.dispatch import dispatch_due
 from bookings.models import Helper, Reminder
+from bookings.outbox.dispatch import dispatch_due
 from tests.conftest import at, make_helper
 from tests.reminder_fixtures import a_weekday_morning, book, travel
 

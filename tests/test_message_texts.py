@@ -7,8 +7,8 @@ import datetime
 import pytest
 
 from bookings import services
-from bookings.messages import render_subject, render_text, sms_segments, spoken_when
 from bookings.models import Reminder
+from bookings.outbox.texts import render_subject, render_text, sms_segments, spoken_when
 from tests.conftest import at, make_helper, make_senior
 from tests.reminder_fixtures import book
 

@@ -59,5 +59,5 @@ def test_the_worker_anonymises_every_night(db):
     from django_q.models import Schedule
 
     schedule = Schedule.objects.get(name="privacy.anonymise_seniors")
-    assert schedule.func == "bookings.tasks.anonymise_seniors"
+    assert schedule.func == "bookings.outbox.tasks.anonymise_seniors"
     assert schedule.schedule_type == Schedule.DAILY

@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from bookings.dispatch import dispatch_due
 from bookings.models import Reminder
-from bookings.quiet_hours import quiet_until
+from bookings.outbox.dispatch import dispatch_due
+from bookings.outbox.quiet_hours import quiet_until
 from neighborhoods.holidays import public_holiday_name
 from tests.conftest import at
 from tests.reminder_fixtures import book, travel

@@ -85,7 +85,7 @@ def test_the_partial_shows_each_message_state(appointment):
     Reminder.objects.filter(kind=Reminder.Kind.CONFIRMATION).update(
         status=Reminder.Status.FAILED, error_message="Die Telefonnummer ist ungültig."
     )
-    html = render_to_string("reminders/_appointment_messages.html", {"appointment": appointment})
+    html = render_to_string("desk/_appointment_messages.html", {"appointment": appointment})
     assert "Bestätigung" in html and "fehlgeschlagen" in html
     assert "Die Telefonnummer ist ungültig." in html
     assert "Erinnerung am Vortag" in html and "wartet" in html

@@ -4,6 +4,7 @@ fake Twilio server, once with the ORM broker and once with Redis (127.0.0.1:6379
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 
@@ -12,7 +13,8 @@ import pytest
 from tests.fake_twilio import start_fake_twilio
 from tests.reminder_processes import WorldDatabase, migrate, run, start, world_env
 
-REDIS_URL = "redis://127.0.0.1:6379/4"
+# Each checkout running tests at once can take its own Redis database.
+REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/4")
 
 
 def _redis_reachable() -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from bookings.dispatch import dispatch_due
 from bookings.models import Reminder
+from bookings.outbox.dispatch import dispatch_due
 from tests.conftest import at, make_senior
 from tests.fake_twilio import ACCOUNT_SID, FROM_NUMBER
 from tests.reminder_fixtures import a_weekday_morning, book, travel
@@ -184,7 +184,7 @@ def test_a_row_with_a_provider_sid_is_never_sent_again(
 def test_a_timeout_is_looked_up_before_a_retry(
     monkeypatch, fake_twilio, senior, helper, office, topic, monday
 ):
-    monkeypatch.setattr("bookings.twilio_client.TIMEOUT", 0.2)
+    monkeypatch.setattr("bookings.outbox.transports.twilio_client.TIMEOUT", 0.2)
     fake_twilio.slow[MOBILE] = 1.0
     reminder = _confirmation(senior, helper, office, topic, monday)
     morning = a_weekday_morning()

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from bookings import services
 from bookings.availability import Slot
+from bookings.desk.readback import readback_sentence
 from bookings.models import Appointment, LoanDevice, Reminder, Senior
-from bookings.readback import readback_sentence
 from tests.conftest import at, make_helper, make_office, make_senior
 
 

@@ -7,9 +7,9 @@ import datetime
 import pytest
 
 from bookings import services
-from bookings.dispatch import dispatch_due
-from bookings.messages import render_text, sms_segments
 from bookings.models import Reminder, Workshop
+from bookings.outbox.dispatch import dispatch_due
+from bookings.outbox.texts import render_text, sms_segments
 from tests.conftest import at, make_senior, make_workshop
 from tests.reminder_fixtures import a_weekday_morning, travel
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from bookings.outbox.tasks import anonymise_seniors
 from bookings.privacy import seniors_due_for_anonymisation
-from bookings.tasks import anonymise_seniors
 
 
 class Command(BaseCommand):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from bookings.models import Reminder
+from helpdesk.localtime import local_midnight
 
 
 def masked(address: str) -> str:
@@ -26,9 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, limit: int, **options) -> None:
         now = timezone.now()
-        today = timezone.make_aware(
-            datetime.datetime.combine(timezone.localdate(), datetime.time())
-        )
+        today = local_midnight()
         rows = Reminder.objects.select_related("senior", "helper__user")
         sections = [
             ("Fällig", rows.filter(status=Reminder.Status.PENDING, due_at__lte=now)),

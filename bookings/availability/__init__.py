@@ -1,0 +1,29 @@
+"""What is free: read-only checks of when a helper can be booked (DESIGN.md, invariant 3).
+
+Overlaps are left to the database (see migration 0002); this package answers the
+questions the database cannot: opening hours, availability, closures and absences
+(`slot_problem`), and which times the desk can offer next (`free_slots`).
+"""
+
+from __future__ import annotations
+
+from bookings.availability._rules import local_range, slot_problem
+from bookings.availability._search import (
+    AFTERNOON,
+    MORNING,
+    Slot,
+    SlotQuery,
+    free_slots,
+    parse_cursor,
+)
+
+__all__ = [
+    "AFTERNOON",
+    "MORNING",
+    "Slot",
+    "SlotQuery",
+    "free_slots",
+    "local_range",
+    "parse_cursor",
+    "slot_problem",
+]

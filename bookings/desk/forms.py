@@ -1,0 +1,179 @@
+"""Forms of the staff desk. Labels and errors are German; every field has a label."""
+
+from __future__ import annotations
+
+import datetime
+
+from crispy_forms.bootstrap import InlineCheckboxes
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from bookings.availability import AFTERNOON, MORNING, SlotQuery, parse_cursor
+from bookings.models import CancellationReason, DeviceKind, Senior, Topic
+from bookings.phones import PhoneFormField
+from neighborhoods.models import Office, Weekday
+
+
+class _CrispyMixin:
+    """Crispy renders the fields; the views write the <form> tag and the buttons."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Named `crispy`, not crispy's default `helper`: here a helper is a volunteer.
+        self.crispy = FormHelper()
+        self.crispy.form_tag = False
+        # The templates add the CSRF token to POST forms; GET forms must not carry it.
+        self.crispy.disable_csrf = True
+
+
+class SeniorSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name oder Telefonnummer"),
+        max_length=80,
+        required=False,
+        help_text=_("Ein paar Ziffern der Nummer (auch die letzten) oder ein Teil des Namens."),
+    )
+
+
+class SeniorForm(_CrispyMixin, forms.ModelForm):
+    phone = PhoneFormField(label=_("Telefon"))
+    preferred_channel = forms.ChoiceField(
+        label=_("Erinnerung per"),
+        required=False,
+        choices=[
+            ("", _("automatisch: Handy per SMS, Festnetz per Anruf")),
+            *Senior.Channel.choices,
+        ],
+    )
+
+    class Meta:
+        model = Senior
+        fields = [
+            "first_name",
+            "last_name",
+            "phone",
+            "district",
+            "preferred_channel",
+            "reminder_consent",
+        ]
+
+
+class SlotSearchForm(_CrispyMixin, forms.Form):
+    topic = forms.ModelChoiceField(
+        label=_("Thema"), queryset=Topic.objects.filter(active=True), empty_label=None
+    )
+    device = forms.ChoiceField(
+        label=_("Gerät"),
+        required=False,
+        choices=[
+            ("", _("bringt eigenes Gerät mit")),
+            *(
+                (kind, format_lazy("{}: {}", _("braucht Leihgerät"), label))
+                for kind, label in DeviceKind.choices
+            ),
+        ],
+    )
+    office = forms.ModelChoiceField(
+        label=_("Büro"),
+        required=False,
+        queryset=Office.objects.filter(active=True),
+        empty_label=_("alle Büros (eigener Stadtteil zuerst)"),
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Wochentage"),
+        required=False,
+        coerce=int,
+        choices=Weekday.choices[:6],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    part_of_day = forms.ChoiceField(
+        label=_("Tageszeit"),
+        required=False,
+        choices=[("", _("egal")), (MORNING, _("vormittags")), (AFTERNOON, _("nachmittags"))],
+    )
+    first_day = forms.DateField(
+        label=_("frühestens am"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    # Set by the "show more" links: continue after this slot, only outside the home district.
+    after = forms.CharField(required=False, widget=forms.HiddenInput)
+    others = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "after" and "others" come only from the "show more" links; a new search starts over.
+        self.crispy.layout = Layout(
+            "topic", "device", "office", InlineCheckboxes("weekdays"), "part_of_day", "first_day"
+        )
+
+    def query(self, *, offices: tuple[int, ...] = (), skip: tuple[int, ...] = ()) -> SlotQuery:
+        """The search as asked; `offices` narrows it (to the home offices), `skip` leaves
+        offices out (the home offices, when listing the others)."""
+        data = self.cleaned_data
+        chosen = (data["office"].pk,) if data.get("office") else offices
+        return SlotQuery(
+            topic=data["topic"],
+            first_day=data.get("first_day") or timezone.localdate(),
+            offices=chosen,
+            skip_offices=() if data.get("office") else skip,
+            weekdays=tuple(data.get("weekdays") or ()),
+            part_of_day=data.get("part_of_day") or "",
+            loan_device_kind=data.get("device") or "",
+            after=parse_cursor(data.get("after") or ""),
+        )
+
+
+class SlotChoiceForm(forms.Form):
+    """The slot a "Buchen" button stands for: helper, office and start time."""
+
+    slot = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_slot(self) -> tuple[datetime.datetime, int, int]:
+        parsed = parse_cursor(self.cleaned_data["slot"])
+        if parsed is None:
+            raise ValidationError(_("Bitte wählen Sie einen Termin aus der Liste."))
+        return parsed
+
+
+class CancelForm(_CrispyMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Grund der Absage"),
+        choices=CancellationReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Anmerkung"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        # Shares a page with the NoteForm: own ids, so each label names its own field.
+        kwargs.setdefault("auto_id", "id_cancel_%s")
+        super().__init__(*args, **kwargs)
+
+
+class NoteForm(_CrispyMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Notiz für die Ehrenamtlichen"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DayListForm(forms.Form):
+    """Rendered field by field in one row (desk/_daylist_form.html)."""
+
+    office = forms.ModelChoiceField(
+        label=_("Büro"),
+        queryset=Office.objects.filter(active=True),
+        empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    day = forms.DateField(
+        label=_("Tag"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )

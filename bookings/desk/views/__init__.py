@@ -1,0 +1,2 @@
+"""Thin views for office staff, one module per page group; `bookings.roles.desk_view` lets
+them in."""

@@ -1,0 +1,111 @@
+"""What Twilio's status callbacks mean for a reminder.
+
+Callbacks may come twice, late, out of order or for SIDs we no longer hold: each is
+applied only to the row and SID it names and only moves a row forward.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings.models import Reminder
+from bookings.outbox.transports.twilio_errors import (
+    DELIVERY_PERMANENT,
+    DELIVERY_TEMPORARY,
+    NO_SMS_POSSIBLE,
+)
+
+CALL_RETRY_GAP = datetime.timedelta(hours=1)
+MAX_CALLS = 3
+NOT_REACHED_CALL = {"busy", "no-answer", "failed"}
+# Rows in these states have heard from the provider already or are final.
+_OPEN = [Reminder.Status.SENDING, Reminder.Status.SENT, Reminder.Status.DELIVERED]
+
+
+def _update(reminder: Reminder, **fields) -> None:
+    fields["updated_at"] = timezone.now()
+    Reminder.objects.filter(pk=reminder.pk, provider_sid=reminder.provider_sid).update(**fields)
+
+
+def _sms_status(reminder: Reminder, status: str, error_code: str) -> None:
+    if status == "delivered" and reminder.status in (Reminder.Status.SENDING, Reminder.Status.SENT):
+        _update(reminder, status=Reminder.Status.DELIVERED, provider_status=status)
+        return
+    if status not in ("failed", "undelivered"):
+        _update(reminder, provider_status=status)
+        return
+    now = timezone.now()
+    if error_code in NO_SMS_POSSIBLE and reminder.senior_id:
+        retry = {"channel": Reminder.Channel.VOICE, "due_at": now}
+    elif error_code in DELIVERY_TEMPORARY and reminder.attempts < 3:
+        retry = {"due_at": now + datetime.timedelta(minutes=10 * reminder.attempts)}
+    else:
+        reason = DELIVERY_PERMANENT.get(error_code) or _(
+            "Die SMS kam nicht an (Fehler %(code)s)."
+        ) % {"code": error_code or "?"}
+        _update(
+            reminder,
+            status=Reminder.Status.FAILED,
+            provider_status=status,
+            error_code=error_code[:10],
+            error_message=str(reason)[:300],
+        )
+        return
+    # Known not delivered, so sending again cannot make a duplicate.
+    _update(
+        reminder,
+        status=Reminder.Status.PENDING,
+        provider_sid="",
+        provider_status=status,
+        error_code=error_code[:10],
+        error_message=str(DELIVERY_PERMANENT.get(error_code, _("Die SMS kam nicht an.")))[:300],
+        **retry,
+    )
+
+
+def _call_status(reminder: Reminder, status: str) -> None:
+    if status == "completed":
+        if reminder.status in (Reminder.Status.SENDING, Reminder.Status.SENT):
+            _update(reminder, status=Reminder.Status.DELIVERED, provider_status=status)
+        return
+    if status not in NOT_REACHED_CALL:
+        _update(reminder, provider_status=status)
+        return
+    if reminder.calls < MAX_CALLS:
+        # Quiet hours still apply to the next try; the dispatcher waits for the morning.
+        _update(
+            reminder,
+            status=Reminder.Status.PENDING,
+            provider_sid="",
+            provider_status=status,
+            due_at=timezone.now() + CALL_RETRY_GAP,
+            error_message=_("Nicht erreicht, es wird später noch einmal angerufen."),
+        )
+        return
+    _update(
+        reminder,
+        status=Reminder.Status.NO_ANSWER,
+        provider_status=status,
+        error_message=_("Nach drei Anrufen nicht erreicht. Bitte persönlich anrufen."),
+    )
+
+
+def delivery_record(*, reminder_id: int, sid: str, status: str, error_code: str = "") -> bool:
+    """Apply one status callback; False if it names no reminder we know (harmless)."""
+    reminder = Reminder.objects.filter(pk=reminder_id, status__in=_OPEN).first()
+    if reminder is None or not sid:
+        return False
+    if reminder.provider_sid != sid:
+        # The callback may beat the worker's own record of the SID; a different SID is stale.
+        if reminder.provider_sid or reminder.status != Reminder.Status.SENDING:
+            return False
+        Reminder.objects.filter(pk=reminder.pk, provider_sid="").update(provider_sid=sid)
+        reminder.provider_sid = sid
+    if sid.startswith("CA"):
+        _call_status(reminder, status)
+    else:
+        _sms_status(reminder, status, error_code)
+    return True

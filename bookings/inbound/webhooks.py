@@ -1,0 +1,149 @@
+"""Twilio's calls to us: delivery status, inbound SMS, a call's TwiML and keypad input.
+
+Every view checks `X-Twilio-Signature` against the public URL Twilio called
+(PUBLIC_BASE_URL + path) and answers 403 otherwise. They answer at once; the work
+they trigger is a few row updates.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import VoiceResponse
+
+from bookings.inbound.delivery import delivery_record
+from bookings.inbound.replies import reply_keypad, reply_sms
+from bookings.models import InboundMessage, Reminder
+from bookings.outbox.dispatch import public_url
+from bookings.outbox.texts import render_text
+
+VOICE = {"language": "de-DE", "voice": "Polly.Vicki"}
+
+
+def twilio_signed(view):
+    """Refuse (403) any request not signed by Twilio with our auth token."""
+
+    @csrf_exempt
+    @require_POST
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        signature = request.headers.get("X-Twilio-Signature", "")
+        token = settings.TWILIO_AUTH_TOKEN
+        url = settings.PUBLIC_BASE_URL.rstrip("/") + request.get_full_path()
+        if not (
+            token and signature and RequestValidator(token).validate(url, request.POST, signature)
+        ):
+            return HttpResponseForbidden()
+        with translation.override("de"):
+            return view(request, *args, **kwargs)
+
+    return checked
+
+
+def _twiml(response) -> HttpResponse:
+    return HttpResponse(str(response), content_type="text/xml")
+
+
+@twilio_signed
+def status(request: HttpRequest, reminder_id: int) -> HttpResponse:
+    """Delivery status of an SMS (MessageStatus) or a call (CallStatus)."""
+    delivery_record(
+        reminder_id=reminder_id,
+        sid=request.POST.get("MessageSid") or request.POST.get("CallSid", ""),
+        status=request.POST.get("MessageStatus") or request.POST.get("CallStatus", ""),
+        error_code=request.POST.get("ErrorCode", ""),
+    )
+    return HttpResponse(status=204)
+
+
+@twilio_signed
+def inbound_sms(request: HttpRequest) -> HttpResponse:
+    answer = reply_sms(
+        from_number=request.POST.get("From", ""),
+        body=request.POST.get("Body", ""),
+        sid=request.POST.get("MessageSid", ""),
+    )
+    response = MessagingResponse()
+    if answer:
+        response.message(answer)
+    return _twiml(response)
+
+
+def _say_appointment(response, reminder: Reminder) -> None:
+    text = render_text(reminder)
+    response.say(text, **VOICE)
+    response.pause(length=1)
+    response.say(_("Ich wiederhole:") + " " + text, **VOICE)
+
+
+@twilio_signed
+def call(request: HttpRequest, reminder_id: int) -> HttpResponse:
+    """What a reminder call says: twice the appointment, then the 1/2/3 menu.
+
+    An answering machine hears the message without the menu.
+    """
+    reminder = get_object_or_404(
+        Reminder.objects.select_related(
+            "appointment__office",
+            "appointment__topic",
+            "appointment__senior",
+            "registration__workshop__office",
+        ),
+        pk=reminder_id,
+        channel=Reminder.Channel.VOICE,
+    )
+    response = VoiceResponse()
+    machine = request.POST.get("AnsweredBy", "").startswith("machine")
+    # Only an appointment reminder asks a question; the rest is read out and done.
+    if machine or reminder.kind == Reminder.Kind.CANCELLED or reminder.registration_id:
+        _say_appointment(response, reminder)
+        response.say(_("Auf Wiederhören."), **VOICE)
+        return _twiml(response)
+    gather = response.gather(
+        num_digits=1,
+        action=public_url("twilio_keypad", reminder_id=reminder.pk),
+        timeout=10,
+    )
+    _say_appointment(gather, reminder)
+    gather.say(
+        _(
+            "Drücken Sie die 1, wenn Sie kommen. Drücken Sie die 2, wenn Sie absagen möchten. "
+            "Drücken Sie die 3, um die Nachricht noch einmal zu hören."
+        ),
+        **VOICE,
+    )
+    response.say(_("Wir haben keine Eingabe erhalten. Auf Wiederhören."), **VOICE)
+    return _twiml(response)
+
+
+@twilio_signed
+def keypad(request: HttpRequest, reminder_id: int) -> HttpResponse:
+    reminder = get_object_or_404(
+        Reminder.objects.select_related("appointment", "senior"),
+        pk=reminder_id,
+        channel=Reminder.Channel.VOICE,
+    )
+    digits = request.POST.get("Digits", "")
+    response = VoiceResponse()
+    if digits not in ("1", "2"):
+        response.redirect(public_url("twilio_call", reminder_id=reminder.pk))
+        return _twiml(response)
+    action = reply_keypad(
+        reminder=reminder, digits=digits, call_sid=request.POST.get("CallSid", "")
+    )
+    if action == InboundMessage.Action.CONFIRMED:
+        response.say(_("Danke! Ihr Termin ist bestätigt. Auf Wiederhören."), **VOICE)
+    else:
+        response.say(
+            _("Ihr Termin ist abgesagt. Wir geben dem Büro Bescheid. Auf Wiederhören."), **VOICE
+        )
+    return _twiml(response)

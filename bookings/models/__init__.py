@@ -1,0 +1,46 @@
+"""The bookings app's models, one module per part of the domain; import them from here."""
+
+from __future__ import annotations
+
+import secrets
+
+
+# Defined here, before the modules below, because migration 0001 names it as
+# `bookings.models._new_feed_token`.
+def _new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+from bookings.models.appointments import (  # noqa: E402
+    Appointment,
+    AppointmentStatus,
+    Assignment,
+    CancellationReason,
+    DeviceKind,
+    LoanDevice,
+    LoanReservation,
+)
+from bookings.models.helpers import Absence, Availability, Helper, Topic  # noqa: E402
+from bookings.models.outbox import InboundMessage, Reminder  # noqa: E402
+from bookings.models.seniors import Senior  # noqa: E402
+from bookings.models.workshops import Registration, RegistrationStatus, Workshop  # noqa: E402
+
+__all__ = [
+    "Absence",
+    "Appointment",
+    "AppointmentStatus",
+    "Assignment",
+    "Availability",
+    "CancellationReason",
+    "DeviceKind",
+    "Helper",
+    "InboundMessage",
+    "LoanDevice",
+    "LoanReservation",
+    "Registration",
+    "RegistrationStatus",
+    "Reminder",
+    "Senior",
+    "Topic",
+    "Workshop",
+]

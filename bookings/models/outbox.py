@@ -1,0 +1,175 @@
+"""The outbox of messages (`Reminder`) and what comes back (`InboundMessage`)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models.appointments import Appointment
+from bookings.models.helpers import Helper
+from bookings.models.seniors import Senior
+from bookings.models.workshops import Registration
+
+
+class Reminder(models.Model):
+    """One message to a senior or a helper, kept as an outbox row.
+
+    Written in the same transaction as the booking change; the worker claims due rows
+    and sends them, so a booking never exists without its messages and vice versa.
+    Exactly one of `senior` and `helper` is the recipient.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Bestätigung")
+        DAY_BEFORE = "day_before", _("Erinnerung am Vortag")
+        MOVED = "moved", _("Verlegung")
+        CANCELLED = "cancelled", _("Absage")
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        VOICE = "voice", _("Anruf")
+        EMAIL = "email", _("E-Mail")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("wartet")
+        SENDING = "sending", _("wird gesendet")
+        SENT = "sent", _("gesendet")
+        DELIVERED = "delivered", _("zugestellt")
+        ANSWERED = "answered", _("beantwortet")
+        NO_ANSWER = "no_answer", _("nicht erreicht")
+        FAILED = "failed", _("fehlgeschlagen")
+        CANCELLED = "cancelled", _("hinfällig")
+
+    appointment = models.ForeignKey(
+        Appointment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("Termin"),
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("Anmeldung"),
+    )
+    senior = models.ForeignKey(
+        Senior,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("Ratsuchende/r"),
+    )
+    helper = models.ForeignKey(
+        Helper,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("Ehrenamtliche/r"),
+    )
+    kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices)
+    channel = models.CharField(_("Weg"), max_length=5, choices=Channel.choices)
+    due_at = models.DateTimeField(_("fällig ab"), db_index=True)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    # Makes "at most once per appointment, kind and time" a database rule.
+    dedupe_key = models.CharField(
+        _("Eindeutiger Schlüssel"), max_length=120, unique=True, editable=False
+    )
+    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
+    calls = models.PositiveSmallIntegerField(
+        _("Anrufe"), default=0, help_text=_("Wie oft angerufen wurde (höchstens dreimal).")
+    )
+    claimed_until = models.DateTimeField(_("reserviert bis"), null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    # Set when a send starts and cleared once its outcome is known: a row that has it
+    # may already have gone out, so the provider is asked before it is sent again.
+    uncertain_since = models.DateTimeField(_("unklar seit"), null=True, blank=True)
+    provider_sid = models.CharField(_("Kennung beim Anbieter"), max_length=64, blank=True)
+    provider_status = models.CharField(_("Status beim Anbieter"), max_length=20, blank=True)
+    error_code = models.CharField(_("Fehlercode"), max_length=10, blank=True)
+    error_message = models.CharField(_("Fehler"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Erinnerung")
+        verbose_name_plural = _("Erinnerungen")
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="reminder_due"),
+            models.Index(fields=["provider_sid"], name="reminder_provider_sid"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(senior__isnull=False, helper__isnull=True)
+                | models.Q(senior__isnull=True, helper__isnull=False),
+                name="reminder_one_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        recipient = self.senior or self.helper
+        return f"{self.get_kind_display()} an {recipient} ({self.get_status_display()})"
+
+
+class InboundMessage(models.Model):
+    """A reply from a senior: an SMS or a key pressed during a reminder call.
+
+    Replies the system understood act at once (confirm, cancel, opt out); the others
+    wait on the office's "Nachrichten zum Lesen" list until someone has read them.
+    """
+
+    class Action(models.TextChoices):
+        CONFIRMED = "confirmed", _("Termin bestätigt")
+        CANCELLED = "cancelled", _("Termin abgesagt")
+        OPTED_OUT = "opted_out", _("Nachrichten abbestellt")
+        TO_READ = "to_read", _("bitte lesen")
+
+    provider_sid = models.CharField(_("Kennung beim Anbieter"), max_length=64, unique=True)
+    senior = models.ForeignKey(
+        Senior,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
+        verbose_name=_("Ratsuchende/r"),
+    )
+    appointment = models.ForeignKey(
+        Appointment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
+        verbose_name=_("Termin"),
+    )
+    channel = models.CharField(_("Weg"), max_length=5, choices=Reminder.Channel.choices)
+    body = models.CharField(_("Text"), max_length=1600)
+    action = models.CharField(_("Ergebnis"), max_length=10, choices=Action.choices)
+    received_at = models.DateTimeField(_("empfangen am"), auto_now_add=True)
+    read_at = models.DateTimeField(_("gelesen am"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gelesen von"),
+    )
+
+    class Meta:
+        verbose_name = _("Antwort")
+        verbose_name_plural = _("Antworten")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.senior or '?'}"

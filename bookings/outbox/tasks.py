@@ -1,0 +1,51 @@
+"""django-q2 tasks: thin, an id or nothing in, the dispatcher does the work."""
+
+from __future__ import annotations
+
+from django_q.models import Schedule
+from django_q.tasks import async_task
+
+from bookings.outbox.dispatch import dispatch_due
+from bookings.privacy import senior_anonymise, seniors_due_for_anonymisation
+
+DISPATCH_SCHEDULE = "reminders.dispatch"
+ANONYMISE_SCHEDULE = "privacy.anonymise_seniors"
+
+
+def dispatch() -> int:
+    return dispatch_due()
+
+
+def dispatch_soon() -> None:
+    """Ask a worker to send what is due now, e.g. a confirmation right after booking."""
+    async_task("bookings.outbox.tasks.dispatch", task_name="reminders.dispatch_soon")
+
+
+def anonymise_seniors() -> int:
+    """Anonymise every senior whose retention time has run out; returns how many."""
+    due = list(seniors_due_for_anonymisation())
+    for senior in due:
+        senior_anonymise(senior=senior)
+    return len(due)
+
+
+def ensure_dispatch_schedule(**kwargs) -> None:
+    """The every-minute scan of the outbox and the nightly data-protection run; safe to
+    run after every migrate."""
+    Schedule.objects.update_or_create(
+        name=DISPATCH_SCHEDULE,
+        defaults={
+            "func": "bookings.outbox.tasks.dispatch",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
+    )
+    Schedule.objects.update_or_create(
+        name=ANONYMISE_SCHEDULE,
+        defaults={
+            "func": "bookings.outbox.tasks.anonymise_seniors",
+            "schedule_type": Schedule.DAILY,
+            "repeats": -1,
+        },
+    )

@@ -1,0 +1,2 @@
+"""The helpers' side, made for their phones: their appointments, weekly availability,
+absences and the calendar feed."""
