@@ -124,6 +124,10 @@ ANONYMISE_AFTER_MONTHS = env_int("ANONYMISE_AFTER_MONTHS", 12)
 QUIET_HOURS_START = env_int("QUIET_HOURS_START", 20)
 QUIET_HOURS_END = env_int("QUIET_HOURS_END", 9)
 REMINDER_HOUR = env_int("REMINDER_HOUR", 10)
+# A free workshop seat offered to the waiting list: hours to answer, and the answer is
+# due at the latest this many hours before the workshop begins.
+SEAT_OFFER_HOURS = env_int("SEAT_OFFER_HOURS", 24)
+SEAT_OFFER_CLOSES_HOURS_BEFORE = env_int("SEAT_OFFER_CLOSES_HOURS_BEFORE", 3)
 
 # Twilio: without credentials, messages go to the console backend.
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")

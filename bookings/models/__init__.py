@@ -23,7 +23,12 @@ from bookings.models.appointments import (  # noqa: E402
 from bookings.models.helpers import Absence, Availability, Helper, Topic  # noqa: E402
 from bookings.models.outbox import InboundMessage, Reminder  # noqa: E402
 from bookings.models.seniors import Senior  # noqa: E402
-from bookings.models.workshops import Registration, RegistrationStatus, Workshop  # noqa: E402
+from bookings.models.workshops import (  # noqa: E402
+    Registration,
+    RegistrationStatus,
+    SeatOffer,
+    Workshop,
+)
 
 __all__ = [
     "Absence",
@@ -40,6 +45,7 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "Reminder",
+    "SeatOffer",
     "Senior",
     "Topic",
     "Workshop",

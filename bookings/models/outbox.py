@@ -25,6 +25,8 @@ class Reminder(models.Model):
         DAY_BEFORE = "day_before", _("Erinnerung am Vortag")
         MOVED = "moved", _("Verlegung")
         CANCELLED = "cancelled", _("Absage")
+        RETITLED = "retitled", _("neuer Titel")
+        OFFER = "offer", _("Platzangebot")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
@@ -56,6 +58,15 @@ class Reminder(models.Model):
         blank=True,
         related_name="reminders",
         verbose_name=_("Anmeldung"),
+    )
+    # Set on a helper's message about a workshop (the seniors' rows have `registration`).
+    workshop = models.ForeignKey(
+        "bookings.Workshop",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="helper_reminders",
+        verbose_name=_("Workshop"),
     )
     senior = models.ForeignKey(
         Senior,

@@ -33,6 +33,9 @@ class Workshop(models.Model):
         verbose_name=_("Ehrenamtliche"),
     )
     cancelled_at = models.DateTimeField(_("abgesagt am"), null=True, blank=True)
+    # Counts the changes seniors were told about (move, retitle, cancel); the outbox's
+    # dedupe keys of change messages carry it, so each change is told once.
+    sequence = models.PositiveIntegerField(_("Änderungszähler"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("Workshop")
@@ -53,13 +56,6 @@ class Workshop(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({timezone.localtime(self.starts_at):%d.%m.%Y %H:%M})"
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        # The helpers' assignments follow the workshop when it is moved.
-        self.assignments.exclude(starts_at=self.starts_at, ends_at=self.ends_at).update(
-            starts_at=self.starts_at, ends_at=self.ends_at
-        )
 
     def seats_taken(self) -> int:
         return self.registrations.filter(status=RegistrationStatus.REGISTERED).count()
@@ -120,3 +116,55 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.senior} – {self.workshop}"
+
+
+class SeatOffer(models.Model):
+    """A free seat offered to someone on the waiting list, until a deadline.
+
+    Written by `bookings.services.waiting_list`; the message that carries it is an
+    outbox row (`reminder`). An open offer holds its seat: nobody else gets it meanwhile.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("angeboten")
+        ACCEPTED = "accepted", _("angenommen")
+        DECLINED = "declined", _("abgelehnt")
+        EXPIRED = "expired", _("keine Antwort")
+        UNREACHABLE = "unreachable", _("nicht erreichbar")
+        WITHDRAWN = "withdrawn", _("zurückgezogen")
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="seat_offers",
+        verbose_name=_("Anmeldung"),
+    )
+    reminder = models.OneToOneField(
+        "bookings.Reminder",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="seat_offer",
+        verbose_name=_("Nachricht"),
+    )
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    expires_at = models.DateTimeField(_("Antwort bis"), db_index=True)
+    answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angeboten am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Platzangebot")
+        verbose_name_plural = _("Platzangebote")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=models.Q(status="open"),
+                name="seat_offer_one_open_per_registration",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} ({self.get_status_display()})"

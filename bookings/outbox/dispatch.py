@@ -77,6 +77,7 @@ def due_reminders_related(rows):
         "senior",
         "helper__user",
         "registration__workshop__office",
+        "workshop__office",
     )
 
 
@@ -140,6 +141,9 @@ def _obsolete(reminder: Reminder, now: datetime.datetime) -> bool:
     """A message about something cancelled or already begun is no longer worth sending."""
     if reminder.kind == Reminder.Kind.CANCELLED:
         return False
+    if reminder.workshop_id and not reminder.registration_id:
+        # A helper's message about a workshop (bookings/outbox/queue.py, workshop changes).
+        return bool(reminder.workshop.cancelled_at) or reminder.workshop.starts_at <= now
     if reminder.registration_id:
         registration = reminder.registration
         workshop = registration.workshop

@@ -138,3 +138,121 @@ def reminders_for_registration_cancel(registration: Registration) -> Reminder | 
     reminder = _queue_for_registration(registration, Reminder.Kind.CANCELLED, timezone.now())
     _dispatch_after_commit()
     return reminder
+
+
+# Workshop changes and waiting-list offers. Their keys carry the workshop's `sequence`
+# (one message per change) or the offer's id; the kinds above keep their keys.
+
+
+def _queue_for_workshop_helper(workshop, helper: Helper, kind: str) -> Reminder | None:
+    channel = helper_channel(helper)
+    if channel is None:
+        return None
+    reminder, _created = Reminder.objects.get_or_create(
+        dedupe_key=f"workshop:{workshop.pk}:{kind}:{workshop.sequence}:helper:{helper.pk}",
+        defaults={
+            "workshop": workshop,
+            "helper": helper,
+            "kind": kind,
+            "channel": channel,
+            "due_at": timezone.now(),
+        },
+    )
+    return reminder
+
+
+def _queue_workshop_change(registration: Registration, kind: str) -> Reminder | None:
+    key = f"registration:{registration.pk}:{kind}:{registration.workshop.sequence}"
+    return _queue(
+        registration.senior,
+        key=key,
+        kind=kind,
+        due_at=timezone.now(),
+        registration=registration,
+    )
+
+
+def _queue_day_before_again(registration: Registration) -> Reminder | None:
+    """A fresh day-before reminder for the workshop's current date, if still ahead."""
+    day_before = _day_before_due(registration.workshop.starts_at)
+    if day_before <= timezone.now():
+        return None
+    key = f"registration:{registration.pk}:day_before:{registration.workshop.sequence}"
+    return _queue(
+        registration.senior,
+        key=key,
+        kind=Reminder.Kind.DAY_BEFORE,
+        due_at=day_before,
+        registration=registration,
+    )
+
+
+def _withdraw_pending(registrations, *, kinds=None) -> int:
+    rows = Reminder.objects.filter(registration__in=registrations, status=Reminder.Status.PENDING)
+    if kinds:
+        rows = rows.filter(kind__in=kinds)
+    return rows.update(status=Reminder.Status.CANCELLED, updated_at=timezone.now())
+
+
+def reminders_for_workshop_move(workshop, *, registrations, helpers) -> list[Reminder]:
+    """After a move: registered and waiting seniors and the helpers get a "moved"
+    message; pending day-before reminders are replaced by ones for the new date."""
+    _withdraw_pending(registrations, kinds=[Reminder.Kind.DAY_BEFORE])
+    queued = []
+    for registration in registrations:
+        queued.append(_queue_workshop_change(registration, Reminder.Kind.MOVED))
+        if registration.status == RegistrationStatus.REGISTERED:
+            queued.append(_queue_day_before_again(registration))
+    queued += [_queue_for_workshop_helper(workshop, h, Reminder.Kind.MOVED) for h in helpers]
+    _dispatch_after_commit()
+    return [reminder for reminder in queued if reminder]
+
+
+def reminders_for_workshop_cancel(workshop, *, registrations, helpers) -> list[Reminder]:
+    """The workshop is off: withdraw what is pending, tell seniors and helpers."""
+    _withdraw_pending(registrations)
+    queued = [_queue_workshop_change(r, Reminder.Kind.CANCELLED) for r in registrations]
+    queued += [_queue_for_workshop_helper(workshop, h, Reminder.Kind.CANCELLED) for h in helpers]
+    _dispatch_after_commit()
+    return [reminder for reminder in queued if reminder]
+
+
+def reminders_for_workshop_retitle(registrations) -> list[Reminder]:
+    """Tell registered seniors the workshop's new title (time and place unchanged)."""
+    queued = [_queue_workshop_change(r, Reminder.Kind.RETITLED) for r in registrations]
+    _dispatch_after_commit()
+    return [reminder for reminder in queued if reminder]
+
+
+def reminder_for_seat_offer(
+    registration: Registration, *, offer_id: int, due_at
+) -> Reminder | None:
+    """The offer of a free seat ("Antworten Sie JA"); None if the senior gets no messages."""
+    key = f"registration:{registration.pk}:offer:{offer_id}"
+    reminder = _queue(
+        registration.senior,
+        key=key,
+        kind=Reminder.Kind.OFFER,
+        due_at=due_at,
+        registration=registration,
+    )
+    _dispatch_after_commit()
+    return reminder
+
+
+def reminders_for_seat(registration: Registration) -> list[Reminder]:
+    """Someone from the waiting list got a seat: confirm it and queue the day-before
+    reminder; withdraw what is still pending about the waiting list."""
+    _withdraw_pending([registration])
+    queued = [
+        _queue(
+            registration.senior,
+            key=f"registration:{registration.pk}:seat",
+            kind=Reminder.Kind.CONFIRMATION,
+            due_at=timezone.now(),
+            registration=registration,
+        ),
+        _queue_day_before_again(registration),
+    ]
+    _dispatch_after_commit()
+    return [reminder for reminder in queued if reminder]

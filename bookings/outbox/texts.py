@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Reminder
+from bookings.models import Reminder, SeatOffer
 
 _WEEKDAYS_SHORT = ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"]
 _WEEKDAYS = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
@@ -67,16 +67,25 @@ def spoken_when(moment: datetime.datetime) -> str:
     return f"{_WEEKDAYS[local.weekday()]}, {local.day}. {_MONTHS[local.month - 1]}, um {clock}"
 
 
+def _offer_deadline(reminder: Reminder, spoken: bool) -> str:
+    """Until when a waiting-list offer may be answered ('' for other messages)."""
+    if reminder.kind != Reminder.Kind.OFFER or not reminder.pk:
+        return ""
+    offer = SeatOffer.objects.filter(reminder=reminder).first()
+    return (spoken_when if spoken else short_when)(offer.expires_at) if offer else ""
+
+
 def _context(reminder: Reminder) -> dict:
     spoken = reminder.channel == Reminder.Channel.VOICE
-    if reminder.registration_id:
-        workshop = reminder.registration.workshop
+    if reminder.registration_id or reminder.workshop_id:
+        workshop = reminder.workshop or reminder.registration.workshop
         return {
             "reminder": reminder,
             "registration": reminder.registration,
             "workshop": workshop,
             "office": workshop.office,
             "when": (spoken_when if spoken else short_when)(workshop.starts_at),
+            "deadline": _offer_deadline(reminder, spoken),
             "channel": reminder.channel,
             "spoken": spoken,
         }
@@ -97,6 +106,8 @@ def render_text(reminder: Reminder) -> str:
     """The message body for the reminder's recipient and channel, in German."""
     if reminder.registration_id:
         recipient = "workshop"
+    elif reminder.workshop_id:
+        recipient = "helper_workshop"
     else:
         recipient = "helper" if reminder.helper_id else "senior"
     with translation.override("de"):

@@ -23,7 +23,21 @@ from bookings.services.appointments import (
     appointment_note,
 )
 from bookings.services.helper_time import absence_record
-from bookings.services.workshops import registration_cancel, workshop_register
+from bookings.services.waiting_list import (
+    registration_promote,
+    seat_offer_answer,
+    seat_offers_expire,
+    seat_offers_make,
+)
+from bookings.services.workshops import (
+    registration_cancel,
+    registration_mark,
+    workshop_cancel,
+    workshop_move,
+    workshop_register,
+    workshop_resize,
+    workshop_retitle,
+)
 
 __all__ = [
     "DEVICE_GUARD",
@@ -39,5 +53,14 @@ __all__ = [
     "appointment_move",
     "appointment_note",
     "registration_cancel",
+    "registration_mark",
+    "registration_promote",
+    "seat_offer_answer",
+    "seat_offers_expire",
+    "seat_offers_make",
+    "workshop_cancel",
+    "workshop_move",
     "workshop_register",
+    "workshop_resize",
+    "workshop_retitle",
 ]
