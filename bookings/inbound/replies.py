@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import services
+from bookings.inbound.offer_replies import offer_reply_sms
 from bookings.models import (
     Appointment,
     AppointmentStatus,
@@ -97,6 +98,10 @@ def reply_sms(*, from_number: str, body: str, sid: str) -> str:
         "channel": Reminder.Channel.SMS,
         "body": body[:1600],
     }
+    # Hook: a JA/NEIN to a waiting-list offer or a workshop's move (offer_replies.py).
+    about_workshop = offer_reply_sms(seniors=seniors, word=word, body=body, sid=sid)
+    if about_workshop is not None:
+        return about_workshop
     if word in STOP:
         if _record(action=InboundMessage.Action.OPTED_OUT, **fields):
             now = timezone.now()

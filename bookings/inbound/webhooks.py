@@ -21,6 +21,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from bookings.inbound.delivery import delivery_record
+from bookings.inbound.offer_replies import offer_reply_keypad
 from bookings.inbound.replies import reply_keypad, reply_sms
 from bookings.models import InboundMessage, Reminder
 from bookings.outbox.dispatch import public_url
@@ -85,6 +86,25 @@ def _say_appointment(response, reminder: Reminder) -> None:
     response.say(_("Ich wiederhole:") + " " + text, **VOICE)
 
 
+def _offer_menu(response: VoiceResponse, reminder: Reminder) -> VoiceResponse:
+    """A waiting-list offer read out, then 1 (take the seat) or 2 (decline)."""
+    gather = response.gather(
+        num_digits=1,
+        action=public_url("twilio_keypad", reminder_id=reminder.pk),
+        timeout=10,
+    )
+    _say_appointment(gather, reminder)
+    gather.say(
+        _(
+            "Drücken Sie die 1, wenn Sie kommen möchten. Drücken Sie die 2, wenn nicht. "
+            "Drücken Sie die 3, um die Nachricht noch einmal zu hören."
+        ),
+        **VOICE,
+    )
+    response.say(_("Wir haben keine Eingabe erhalten. Auf Wiederhören."), **VOICE)
+    return response
+
+
 @twilio_signed
 def call(request: HttpRequest, reminder_id: int) -> HttpResponse:
     """What a reminder call says: twice the appointment, then the 1/2/3 menu.
@@ -103,6 +123,8 @@ def call(request: HttpRequest, reminder_id: int) -> HttpResponse:
     )
     response = VoiceResponse()
     machine = request.POST.get("AnsweredBy", "").startswith("machine")
+    if reminder.kind == Reminder.Kind.OFFER and not machine:
+        return _twiml(_offer_menu(response, reminder))
     # Only an appointment reminder asks a question; the rest is read out and done.
     if machine or reminder.kind == Reminder.Kind.CANCELLED or reminder.registration_id:
         _say_appointment(response, reminder)
@@ -136,6 +158,12 @@ def keypad(request: HttpRequest, reminder_id: int) -> HttpResponse:
     response = VoiceResponse()
     if digits not in ("1", "2"):
         response.redirect(public_url("twilio_call", reminder_id=reminder.pk))
+        return _twiml(response)
+    if reminder.kind == Reminder.Kind.OFFER:
+        answer = offer_reply_keypad(
+            reminder=reminder, digits=digits, call_sid=request.POST.get("CallSid", "")
+        )
+        response.say((answer or _("Danke.")) + " " + _("Auf Wiederhören."), **VOICE)
         return _twiml(response)
     action = reply_keypad(
         reminder=reminder, digits=digits, call_sid=request.POST.get("CallSid", "")

@@ -10,6 +10,7 @@ from bookings.privacy import senior_anonymise, seniors_due_for_anonymisation
 
 DISPATCH_SCHEDULE = "reminders.dispatch"
 ANONYMISE_SCHEDULE = "privacy.anonymise_seniors"
+SEAT_OFFERS_SCHEDULE = "workshops.seat_offers_expire"
 
 
 def dispatch() -> int:
@@ -19,6 +20,14 @@ def dispatch() -> int:
 def dispatch_soon() -> None:
     """Ask a worker to send what is due now, e.g. a confirmation right after booking."""
     async_task("bookings.outbox.tasks.dispatch", task_name="reminders.dispatch_soon")
+
+
+def seat_offers_expire() -> int:
+    """Pass on waiting-list offers not answered in time or not deliverable."""
+    # Imported here: the services import the outbox queue, which imports this module.
+    from bookings.services import seat_offers_expire as expire
+
+    return expire()
 
 
 def anonymise_seniors() -> int:
@@ -36,6 +45,17 @@ def ensure_dispatch_schedule(**kwargs) -> None:
         name=DISPATCH_SCHEDULE,
         defaults={
             "func": "bookings.outbox.tasks.dispatch",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
+    )
+    # The offers' deadlines are rows in their own table, scanned every minute: sturdier
+    # than one ONCE schedule per offer (shared/TWILIO.md, django-q2).
+    Schedule.objects.update_or_create(
+        name=SEAT_OFFERS_SCHEDULE,
+        defaults={
+            "func": "bookings.outbox.tasks.seat_offers_expire",
             "schedule_type": Schedule.MINUTES,
             "minutes": 1,
             "repeats": -1,
