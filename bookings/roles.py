@@ -61,6 +61,7 @@ _OFFICE_STAFF_PERMISSIONS = {
         "view_registration",
         "add_registration",
         "change_registration",
+        "view_seatoffer",
         "view_loanreservation",
     ],
 }
