@@ -40,7 +40,7 @@ def test_it_registers_then_waitlists(client, office_staff, workshop, senior):
     assert statuses == {"Gertrud": "registered", "Otto": "waitlisted"}
 
 
-def test_it_shows_who_to_call_when_a_seat_frees_up(client, office_staff, workshop, senior):
+def test_it_offers_a_freed_seat_and_shows_the_offer(client, office_staff, workshop, senior):
     client.force_login(office_staff)
     register(client, workshop, senior)
     register(client, workshop, make_senior(first_name="Otto", last_name="Weber"))
@@ -49,10 +49,53 @@ def test_it_shows_who_to_call_when_a_seat_frees_up(client, office_staff, worksho
     response = client.post(reverse("desk:registration_cancel", args=[first.pk]), follow=True)
 
     html = response.content.decode()
-    assert "Bitte rufen Sie Otto Weber an" in html
-    assert "Bitte rufen Sie als Nächste/n an: Otto Weber" in html
+    assert "Otto Weber bekommt ihn als Nächste/r angeboten" in html
+    assert "Angebotene Plätze" in html and "Antwort bis" in html
+    # The offer holds the seat: nobody else is to be called meanwhile.
+    assert "Bitte rufen Sie als Nächste/n an" not in html
     first.refresh_from_db()
     assert first.status == RegistrationStatus.CANCELLED
+
+
+def test_it_shows_who_to_call_when_nobody_can_be_asked(client, office_staff, workshop, senior):
+    client.force_login(office_staff)
+    register(client, workshop, senior)
+    register(
+        client, workshop, make_senior(first_name="Otto", last_name="Weber", reminder_consent=False)
+    )
+    first = Registration.objects.get(senior=senior)
+
+    response = client.post(reverse("desk:registration_cancel", args=[first.pk]), follow=True)
+
+    html = response.content.decode()
+    assert "Bitte rufen Sie Otto Weber an" in html
+    assert "Bitte rufen Sie als Nächste/n an: Otto Weber" in html
+    assert "nicht erreichbar" in html
+
+
+def test_it_promotes_through_the_service(client, office_staff, workshop, senior):
+    client.force_login(office_staff)
+    register(client, workshop, senior)
+    register(client, workshop, make_senior(first_name="Otto", last_name="Weber"))
+    otto = Registration.objects.get(senior__first_name="Otto")
+    url = reverse("desk:registration_promote", args=[otto.pk])
+
+    full = client.post(url, follow=True).content.decode()
+    assert "Kein Platz frei" in full
+    Workshop.objects.filter(pk=workshop.pk).update(seats=2)
+    client.post(url)
+
+    otto.refresh_from_db()
+    assert otto.status == RegistrationStatus.REGISTERED
+
+
+def test_helpers_may_not_promote(client, helper, workshop, senior):
+    client.force_login(helper.user)
+    registration = Registration.objects.create(
+        workshop=workshop, senior=senior, position=1, status=RegistrationStatus.WAITLISTED
+    )
+    response = client.post(reverse("desk:registration_promote", args=[registration.pk]))
+    assert response.status_code == 403
 
 
 def test_it_refuses_workshops_to_helpers(client, helper, workshop, senior):

@@ -14,10 +14,12 @@ from bookings.models import (
     AppointmentStatus,
     Registration,
     RegistrationStatus,
+    SeatOffer,
     Senior,
     Workshop,
 )
 from bookings.names import fold_name
+from bookings.services.waiting_list import seats_free
 from helpdesk.localtime import local_midnight
 from neighborhoods.models import Office
 
@@ -132,12 +134,22 @@ def workshop_registrations(workshop: Workshop) -> QuerySet[Registration]:
 
 
 def next_to_call(workshop: Workshop) -> Registration | None:
-    """The first on the waiting list, if a seat is free for them."""
-    if workshop.seats_taken() >= workshop.seats:
+    """The first on the waiting list, if a seat is free for them and not held by an
+    open offer (then the offer is shown instead, see `seat_offers`)."""
+    if seats_free(workshop) <= 0:
         return None
     return (
         workshop.registrations.filter(status=RegistrationStatus.WAITLISTED)
         .select_related("senior")
         .order_by("position")
         .first()
+    )
+
+
+def seat_offers(workshop: Workshop) -> QuerySet[SeatOffer]:
+    """Who was offered a free seat, until when, and what came of it; newest first."""
+    return (
+        SeatOffer.objects.filter(registration__workshop=workshop)
+        .select_related("registration__senior", "reminder")
+        .order_by("-created_at")
     )

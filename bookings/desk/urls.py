@@ -36,6 +36,11 @@ urlpatterns = [
         desk_workshops.registration_cancel,
         name="registration_cancel",
     ),
+    path(
+        "anmeldungen/<int:pk>/nachruecken/",
+        desk_workshops.registration_promote,
+        name="registration_promote",
+    ),
 ]
 
 # Included without a namespace: their names predate the desk's.

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from bookings import services
 from bookings.desk import selectors
-from bookings.models import Registration, RegistrationStatus, Senior, Workshop
+from bookings.models import Registration, RegistrationStatus, SeatOffer, Senior, Workshop
 from bookings.roles import desk_view
 
 
@@ -29,6 +29,7 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
             "workshop": workshop,
             "registrations": selectors.workshop_registrations(workshop),
             "next_to_call": selectors.next_to_call(workshop),
+            "seat_offers": selectors.seat_offers(workshop),
         },
     )
 
@@ -64,9 +65,19 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_object_or_404(Registration.objects.select_related("workshop"), pk=pk)
-    next_up = services.registration_cancel(registration=registration)
+    try:
+        next_up = services.registration_cancel(registration=registration)
+    except services.BookingError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("desk:workshop", registration.workshop_id)
     messages.success(request, _("Die Anmeldung ist storniert."))
-    if next_up:
+    if next_up and next_up.seat_offers.filter(status=SeatOffer.Status.OPEN).exists():
+        messages.info(
+            request,
+            _("Ein Platz ist frei. %(senior)s bekommt ihn als Nächste/r angeboten.")
+            % {"senior": next_up.senior},
+        )
+    elif next_up:
         messages.info(
             request,
             _(
@@ -74,5 +85,25 @@ def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 "(als Nächste/r auf der Warteliste)."
             )
             % {"senior": next_up.senior},
+        )
+    return redirect("desk:workshop", registration.workshop_id)
+
+
+@desk_view
+@require_POST
+def registration_promote(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff give a waiting person the seat, e.g. after calling them."""
+    registration = get_object_or_404(
+        Registration.objects.select_related("workshop", "senior"), pk=pk
+    )
+    try:
+        services.registration_promote(registration=registration)
+    except services.BookingError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(senior)s hat jetzt einen Platz und bekommt eine Bestätigung.")
+            % {"senior": registration.senior},
         )
     return redirect("desk:workshop", registration.workshop_id)
