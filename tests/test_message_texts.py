@@ -85,3 +85,55 @@ def test_texts_are_not_html_escaped(senior, helper, office, topic, monday):
     appointment = book(senior, helper, office, topic, at(monday, 10))
     reminder = appointment.reminders.get(kind=Reminder.Kind.CONFIRMATION)
     assert "Bahnhof & Markt" in render_text(reminder)
+
+
+@pytest.mark.parametrize("channel", ["sms", "voice"])
+def test_every_workshop_text_fits(office, topic, helper, monday, channel):
+    from bookings.models import Assignment, SeatOffer
+    from tests.conftest import make_workshop
+
+    office.name = "Stadtteilbüro Grübentälchen-Volkspark und Kotten-Nord"
+    office.street = "Am Großen Äckerchen 123a"
+    office.save()
+    helper.user.email = "sabine@example.org"
+    helper.user.save()
+    workshop = make_workshop(
+        office,
+        topic,
+        seats=1,
+        starts_at=at(monday, 14),
+        title="WhatsApp, Signal und Threema für Einsteigerinnen und Einsteiger",
+    )
+    Assignment.objects.create(helper=helper, workshop=workshop)
+    phone = "+4915123456789" if channel == "sms" else "+49631123456"
+    seniors = [
+        make_senior(first_name=name, last_name="Schmidt-Überall", phone=phone)
+        for name in ("Hannelore", "Otto", "Anna")
+    ]
+    seated, otto, anna = (services.workshop_register(workshop=workshop, senior=s) for s in seniors)
+    services.workshop_retitle(workshop=workshop, title=workshop.title + " (neu)", description="")
+    services.workshop_move(workshop=workshop, starts_at=at(monday, 16))
+    services.registration_cancel(registration=seated)
+    services.registration_promote(registration=otto)
+    services.workshop_cancel(workshop=workshop)
+    assert SeatOffer.objects.exists()
+    kinds = set()
+    for reminder in Reminder.objects.filter(registration__workshop=workshop) | (
+        Reminder.objects.filter(workshop=workshop)
+    ):
+        text = render_text(reminder)
+        kinds.add((bool(reminder.helper_id), reminder.kind))
+        assert sms_segments(text) <= 2, text
+        assert "{" not in text and "  " not in text
+        assert "STOP" not in text.upper() and "CANCEL" not in text.upper()
+        if channel == "voice" and reminder.senior_id:
+            assert "Antworten Sie" not in text, text
+    assert {
+        (False, Reminder.Kind.OFFER),
+        (False, Reminder.Kind.MOVED),
+        (False, Reminder.Kind.RETITLED),
+        (False, Reminder.Kind.CANCELLED),
+        (False, Reminder.Kind.CONFIRMATION),
+        (True, Reminder.Kind.MOVED),
+        (True, Reminder.Kind.CANCELLED),
+    } <= kinds
