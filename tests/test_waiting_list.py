@@ -243,7 +243,7 @@ def test_an_offer_call_asks_for_1_or_2(client, twilio_settings, workshop, seated
 @pytest.mark.django_db(transaction=True)
 def test_two_acceptances_race_for_one_seat(office, topic):
     workshop = make_workshop(office, topic, seats=1)
-    racers = [wait(workshop, f"Racer{i}", f"+491512345678{i}") for i in range(2)]
+    racers = [wait(workshop, f"Racer{i}", f"+491512345678{i}") for i in range(8)]
     expires = timezone.now() + datetime.timedelta(hours=2)
     offers = [SeatOffer.objects.create(registration=r, expires_at=expires) for r in racers]
     barrier = threading.Barrier(len(offers))
@@ -264,5 +264,6 @@ def test_two_acceptances_race_for_one_seat(office, topic):
     for thread in threads:
         thread.join()
 
-    assert sorted(results) == [SeatOffer.Status.ACCEPTED, SeatOffer.Status.WITHDRAWN]
+    # Offers for more people than seats (e.g. seats lowered meanwhile): one wins.
+    assert sorted(results) == [SeatOffer.Status.ACCEPTED] + [SeatOffer.Status.WITHDRAWN] * 7
     assert workshop.registrations.filter(status=RegistrationStatus.REGISTERED).count() == 1

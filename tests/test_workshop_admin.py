@@ -202,3 +202,23 @@ def test_the_promote_action_reports_refusals(client, coordinator, waiting):
     )
     assert response.status_code == 200
     assert "Kein Platz frei" in response.content.decode()
+
+
+def test_re_registering_in_the_admin_after_cancelling_works(
+    client, coordinator, workshop, seated, senior
+):
+    client.force_login(coordinator)
+    client.post(
+        reverse("admin:bookings_registration_change", args=[seated.pk]),
+        {"status": RegistrationStatus.CANCELLED},
+    )
+
+    response = client.post(
+        reverse("admin:bookings_registration_add"),
+        {"workshop": workshop.pk, "senior": senior.pk},
+        follow=True,
+    )
+
+    assert "bereits angemeldet" not in response.content.decode()
+    statuses = sorted(senior.registrations.values_list("status", flat=True))
+    assert statuses == [RegistrationStatus.CANCELLED, RegistrationStatus.REGISTERED]

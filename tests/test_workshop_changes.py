@@ -167,3 +167,15 @@ def test_a_helper_without_address_is_skipped(workshop, seated, office, topic, mo
     )
     services.workshop_move(workshop=workshop, starts_at=at(monday + datetime.timedelta(days=1), 14))
     assert not Reminder.objects.filter(helper=silent).exists()
+
+
+def test_an_open_offer_ends_in_time_for_an_earlier_workshop(workshop, seated):
+    from bookings.models import SeatOffer
+
+    otto = services.workshop_register(workshop=workshop, senior=make_senior(first_name="Otto"))
+    services.registration_cancel(registration=seated)
+    new_start = timezone.now() + datetime.timedelta(hours=20)
+    services.workshop_move(workshop=workshop, starts_at=new_start)
+
+    offer = SeatOffer.objects.get(registration=otto)
+    assert offer.expires_at == new_start - datetime.timedelta(hours=3)

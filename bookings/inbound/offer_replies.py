@@ -22,7 +22,7 @@ _REACHED = [Reminder.Status.SENT, Reminder.Status.DELIVERED, Reminder.Status.ANS
 
 def _newest_reached(seniors) -> Reminder | None:
     return (
-        Reminder.objects.filter(senior__in=seniors, status__in=_REACHED)
+        Reminder.objects.filter(senior__in=seniors, status__in=_REACHED, sent_at__isnull=False)
         .select_related("registration__workshop")
         .order_by("-sent_at", "-pk")
         .first()

@@ -194,6 +194,12 @@ def registration_promote(*, registration: Registration) -> Registration:
     return registration
 
 
+def seat_offers_fit(workshop: Workshop) -> int:
+    """After a move: open offers end no later than the new latest deadline."""
+    latest = workshop.starts_at - datetime.timedelta(hours=settings.SEAT_OFFER_CLOSES_HOURS_BEFORE)
+    return open_offers(workshop).filter(expires_at__gt=latest).update(expires_at=latest)
+
+
 def seat_offer_withdraw_all(registrations) -> None:
     """Withdraw the open offers of these registrations (their workshop is off or they left)."""
     for offer in SeatOffer.objects.filter(

@@ -36,6 +36,7 @@ from bookings.services._guards import HELPER_GUARD, SEATS_GUARD, BookingError
 from bookings.services.waiting_list import (
     open_offers,
     seat_offer_withdraw_all,
+    seat_offers_fit,
     seat_offers_make,
     seats_free,
 )
@@ -192,6 +193,7 @@ def workshop_move(
     workshop.full_clean()
     workshop.save()
     _move_assignments(workshop)
+    seat_offers_fit(workshop)
     reminders_for_workshop_move(
         workshop, registrations=_active_registrations(workshop), helpers=_helpers(workshop)
     )
