@@ -267,3 +267,21 @@ def test_two_acceptances_race_for_one_seat(office, topic):
     # Offers for more people than seats (e.g. seats lowered meanwhile): one wins.
     assert sorted(results) == [SeatOffer.Status.ACCEPTED] + [SeatOffer.Status.WITHDRAWN] * 7
     assert workshop.registrations.filter(status=RegistrationStatus.REGISTERED).count() == 1
+
+
+def test_the_minute_schedule_runs_the_expiry_scan(seated, otto, anna):
+    from django.utils.module_loading import import_string
+    from django_q.models import Schedule
+
+    from bookings.outbox.tasks import SEAT_OFFERS_SCHEDULE, ensure_dispatch_schedule
+
+    ensure_dispatch_schedule()
+    ensure_dispatch_schedule()
+    (schedule,) = Schedule.objects.filter(name=SEAT_OFFERS_SCHEDULE)
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 1, -1)
+    services.registration_cancel(registration=seated)
+
+    with travel(offer_of(otto).expires_at + datetime.timedelta(minutes=1)):
+        assert import_string(schedule.func)() == 1
+
+    assert offer_of(anna).status == SeatOffer.Status.OPEN
