@@ -179,3 +179,21 @@ def test_an_open_offer_ends_in_time_for_an_earlier_workshop(workshop, seated):
 
     offer = SeatOffer.objects.get(registration=otto)
     assert offer.expires_at == new_start - datetime.timedelta(hours=3)
+
+
+def test_the_helpers_feed_shows_the_move(client, workshop, helper, monday):
+    from django.core.cache import cache
+
+    from tests.test_helper_feed import events_by_uid, fetch
+
+    cache.clear()
+    (before,) = events_by_uid(fetch(client, helper)).values()
+    assert before["SEQUENCE"] == 0
+    new_start = at(monday + datetime.timedelta(days=1), 14)
+
+    services.workshop_move(workshop=workshop, starts_at=new_start)
+
+    (after,) = events_by_uid(fetch(client, helper)).values()
+    assert after["UID"] == before["UID"]
+    assert after["SEQUENCE"] == 1
+    assert after.decoded("DTSTART") == new_start

@@ -58,8 +58,8 @@ def _event_properties(
         workshop = entry.workshop
         properties = (
             ("uid", f"workshop-{workshop.pk}@{domain}"),
-            # Workshops keep no change counter; a moved workshop keeps its UID and DTSTART tells.
-            ("sequence", 0),
+            # Raised by each move, retitle and cancellation (bookings/services/workshops.py).
+            ("sequence", workshop.sequence),
             ("dtstamp", workshop.cancelled_at or now),
             ("summary", _("Workshop: %(title)s") % {"title": workshop.title}),
             ("description", entry.topic),
