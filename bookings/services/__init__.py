@@ -22,7 +22,22 @@ from bookings.services.appointments import (
     appointment_move,
     appointment_note,
 )
-from bookings.services.helper_time import absence_record
+from bookings.services.closures import closure_change, closure_record, closure_remove
+from bookings.services.helper_roster import (
+    helper_deactivate,
+    helper_office_add,
+    helper_office_remove,
+    helper_reactivate,
+)
+from bookings.services.helper_time import (
+    absence_change,
+    absence_record,
+    absence_remove,
+    availability_change,
+    availability_delete,
+    availability_end,
+)
+from bookings.services.seniors import senior_update
 from bookings.services.workshops import registration_cancel, workshop_register
 
 __all__ = [
@@ -32,12 +47,25 @@ __all__ = [
     "BookingError",
     "NoLoanDevice",
     "SlotTaken",
+    "absence_change",
     "absence_record",
+    "absence_remove",
     "appointment_book",
     "appointment_cancel",
     "appointment_mark",
     "appointment_move",
     "appointment_note",
+    "availability_change",
+    "availability_delete",
+    "availability_end",
+    "closure_change",
+    "closure_record",
+    "closure_remove",
+    "helper_deactivate",
+    "helper_office_add",
+    "helper_office_remove",
+    "helper_reactivate",
     "registration_cancel",
+    "senior_update",
     "workshop_register",
 ]
