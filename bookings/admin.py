@@ -248,6 +248,7 @@ class AppointmentAdmin(admin.ModelAdmin):
         "cancellation_note",
         "cancelled_at",
         "confirmed_at",
+        "needs_rebooking",
         "sequence",
         "created_at",
         "updated_at",
@@ -255,6 +256,10 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Only the note is editable here; the flag is lifted by moving the appointment.
+        services.appointment_note(appointment=obj, note=obj.note)
 
 
 class AssignmentInline(admin.TabularInline):

@@ -334,6 +334,10 @@ def desk_note(w: World):
     return w.desk("note", {"note": "Möchte WhatsApp lernen"}, w.appointment.pk)
 
 
+def admin_note(w: World):
+    return w.admin("bookings_appointment_change", w.appointment.pk, note="Bringt Ladekabel mit")
+
+
 def desk_mark_too_early(w: World):
     return w.desk("mark", {"status": "attended"}, w.appointment.pk)
 
@@ -662,6 +666,7 @@ ROWS = [
         given=(sabine_inactive,),
     ),
     Row("note", "desk", "appointment_note", desk_note, BOOKED),
+    Row("note", "admin", "appointment_note", admin_note, BOOKED),
     Row(
         "attended, before the day: refused", "desk", "appointment_mark", desk_mark_too_early, BOOKED
     ),

@@ -1,4 +1,4 @@
-# A reminder can be held while its appointment must be rebooked.
+# A reminder can be held while its appointment must be rebooked (closure, helper gone).
 
 from django.db import migrations, models
 
@@ -9,6 +9,18 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="appointment",
+            name="needs_rebooking",
+            field=models.BooleanField(
+                default=False,
+                help_text=(
+                    "Das Büro ist geschlossen oder die/der Ehrenamtliche fällt aus; bitte die "
+                    "Person anrufen. Nachrichten werden bis zur Verlegung zurückgehalten."
+                ),
+                verbose_name="muss neu vereinbart werden",
+            ),
+        ),
         migrations.AlterField(
             model_name="reminder",
             name="status",
