@@ -29,6 +29,21 @@ def _in_days(office: Office, ranges: list[tuple[datetime.date, datetime.date]]):
     return list({a.pk: a for a in appointments}.values())
 
 
+def _subject(closure: Closure) -> str:
+    return _("Schließtag: %(office)s – Termine neu vereinbaren") % {"office": closure.office}
+
+
+def _cause(closure: Closure) -> str:
+    return _(
+        "Das %(office)s ist vom %(start)s bis einschließlich %(end)s geschlossen (%(reason)s)."
+    ) % {
+        "office": closure.office,
+        "start": date_format(closure.starts_on, "j. F Y"),
+        "end": date_format(closure.ends_on, "j. F Y"),
+        "reason": closure.reason,
+    }
+
+
 def _recheck(closure: Closure, ranges) -> tuple[list[Appointment], list[Appointment]]:
     flagged, released = rebooking_recheck(_in_days(closure.office, ranges))
     since, until = local_days(closure.starts_on, closure.ends_on)
@@ -36,16 +51,8 @@ def _recheck(closure: Closure, ranges) -> tuple[list[Appointment], list[Appointm
         office=closure.office, cancelled_at__isnull=True, starts_at__gte=since, starts_at__lt=until
     ).select_related("office")
     rebooking_tell_offices(
-        subject=_("Schließtag: %(office)s – Termine neu vereinbaren") % {"office": closure.office},
-        cause=_(
-            "Das %(office)s ist vom %(start)s bis einschließlich %(end)s geschlossen (%(reason)s)."
-        )
-        % {
-            "office": closure.office,
-            "start": date_format(closure.starts_on, "j. F Y"),
-            "end": date_format(closure.ends_on, "j. F Y"),
-            "reason": closure.reason,
-        },
+        subject=lambda: _subject(closure),
+        cause=lambda: _cause(closure),
         appointments=flagged,
         workshops=workshops if flagged else (),
     )

@@ -36,8 +36,8 @@ def helper_deactivate(*, helper: Helper) -> list[Appointment]:
     helper.save(update_fields=["active"])
     flagged, _released = rebooking_recheck(booked_ahead(helper.appointments.all()))
     rebooking_tell_offices(
-        subject=_subject(helper),
-        cause=_("%(helper)s hilft nicht mehr mit.") % {"helper": helper},
+        subject=lambda: _subject(helper),
+        cause=lambda: _("%(helper)s hilft nicht mehr mit.") % {"helper": helper},
         appointments=flagged,
         workshops=_future_workshops(helper),
     )
@@ -61,9 +61,10 @@ def helper_office_remove(*, helper: Helper, office: Office) -> list[Appointment]
     helper.offices.remove(office)
     flagged, _released = rebooking_recheck(booked_ahead(helper.appointments.filter(office=office)))
     rebooking_tell_offices(
-        subject=_subject(helper),
-        cause=_("%(helper)s hilft nicht mehr im %(office)s.")
-        % {"helper": helper, "office": office},
+        subject=lambda: _subject(helper),
+        cause=lambda: (
+            _("%(helper)s hilft nicht mehr im %(office)s.") % {"helper": helper, "office": office}
+        ),
         appointments=flagged,
         workshops=_future_workshops(helper, office),
     )

@@ -53,8 +53,8 @@ def absence_record(
     appointments = list(booked_during(helper, starts_on, ends_on).select_for_update(of=("self",)))
     rebooking_flag(appointments)
     rebooking_tell_offices(
-        subject=_absence_subject(helper),
-        cause=_absence_cause(absence),
+        subject=lambda: _absence_subject(helper),
+        cause=lambda: _absence_cause(absence),
         appointments=appointments,
         workshops=workshops_during(helper, starts_on, ends_on),
     )
@@ -72,8 +72,8 @@ def absence_change(*, absence: Absence) -> tuple[list[Appointment], list[Appoint
     absence.save()
     flagged, released = rebooking_recheck(booked_ahead(absence.helper.appointments.all()))
     rebooking_tell_offices(
-        subject=_absence_subject(absence.helper),
-        cause=_absence_cause(absence),
+        subject=lambda: _absence_subject(absence.helper),
+        cause=lambda: _absence_cause(absence),
         appointments=flagged,
     )
     return flagged, released
@@ -92,8 +92,10 @@ def absence_remove(*, absence: Absence) -> list[Appointment]:
 def _availability_recheck(helper: Helper) -> list[Appointment]:
     flagged, _released = rebooking_recheck(booked_ahead(helper.appointments.all()))
     rebooking_tell_offices(
-        subject=_("Sprechzeit geändert: %(helper)s – Termine neu vereinbaren") % {"helper": helper},
-        cause=_("%(helper)s hat die Sprechzeiten geändert.") % {"helper": helper},
+        subject=lambda: (
+            _("Sprechzeit geändert: %(helper)s – Termine neu vereinbaren") % {"helper": helper}
+        ),
+        cause=lambda: _("%(helper)s hat die Sprechzeiten geändert.") % {"helper": helper},
         appointments=flagged,
     )
     return flagged

@@ -11,13 +11,13 @@ When the reason goes away the flag is lifted and the held messages go out after 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bookings.availability import slot_problem
 from bookings.models import Appointment, AppointmentStatus, Workshop
@@ -75,19 +75,28 @@ def rebooking_flag(appointments: list[Appointment]) -> None:
 
 def rebooking_tell_offices(
     *,
-    subject: str,
-    cause: str,
+    subject: Callable[[], str],
+    cause: Callable[[], str],
     appointments: list[Appointment],
     workshops: Iterable[Workshop] = (),
 ) -> None:
-    """After the commit, one e-mail per affected office to its staff: `cause` (a German
-    sentence) and the appointments and workshops to arrange anew."""
+    """After the commit, one e-mail per affected office to its staff: the `subject`, the
+    `cause` and the appointments and workshops to arrange anew.
+
+    `subject` and `cause` are called when the mail is written, in the site's language
+    (German), whatever language the person making the change reads.
+    """
     workshops = list(workshops)
     if appointments or workshops:
         transaction.on_commit(lambda: _send_mails(subject, cause, appointments, workshops))
 
 
-def _send_mails(subject: str, cause: str, appointments, workshops) -> None:
+def _send_mails(subject, cause, appointments, workshops) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        _send_mails_now(subject(), cause(), appointments, workshops)
+
+
+def _send_mails_now(subject: str, cause: str, appointments, workshops) -> None:
     by_office: dict[Office, dict[str, list]] = defaultdict(
         lambda: {"appointments": [], "workshops": []}
     )
