@@ -89,6 +89,18 @@ class ThroughServices(admin.ModelAdmin):
             self.delete_through(obj)
 
 
+@admin.action(description=_("Ausgewählte Ehrenamtliche deaktivieren (Termine neu vereinbaren)"))
+def deactivate_helpers(modeladmin, request, queryset):
+    flagged = 0
+    for helper in queryset.filter(active=True):
+        flagged += len(services.helper_deactivate(helper=helper))
+    modeladmin.message_user(
+        request,
+        _("Deaktiviert. %(count)d Termin(e) müssen neu vereinbart werden.") % {"count": flagged},
+        messages.SUCCESS,
+    )
+
+
 @admin.register(Helper)
 class HelperAdmin(admin.ModelAdmin):
     """Deactivating a helper, taking them off an office and changing their time go
@@ -100,6 +112,7 @@ class HelperAdmin(admin.ModelAdmin):
     filter_horizontal = ["topics", "offices"]
     inlines = [AvailabilityInline, AbsenceInline]
     list_select_related = ["user"]
+    actions = [deactivate_helpers]
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:

@@ -239,6 +239,14 @@ def admin_helper_inactive(w: World):
     return w.admin("bookings_helper_change", w.sabine.pk, active=None)
 
 
+def admin_helper_action_deactivate(w: World):
+    w.login(make_user(is_staff=True, is_superuser=True))
+    return w.client.post(
+        reverse("admin:bookings_helper_changelist"),
+        {"action": "deactivate_helpers", "_selected_action": [w.sabine.pk]},
+    )
+
+
 def admin_helper_active(w: World):
     return w.admin("bookings_helper_change", w.sabine.pk, active="on")
 
@@ -478,6 +486,15 @@ ROWS = [
         "admin",
         "helper_deactivate",
         admin_helper_inactive,
+        HELD,
+        flagged=True,
+        mails=1,
+    ),
+    Row(
+        "helpers deactivated (list action)",
+        "admin",
+        "helper_deactivate",
+        admin_helper_action_deactivate,
         HELD,
         flagged=True,
         mails=1,

@@ -13,7 +13,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from bookings.models import Appointment, Helper, Registration, RegistrationStatus, Reminder, Senior
+from bookings.models import (
+    Appointment,
+    AppointmentStatus,
+    Helper,
+    Registration,
+    RegistrationStatus,
+    Reminder,
+    Senior,
+)
 from bookings.outbox.tasks import dispatch_soon
 
 
@@ -222,8 +230,6 @@ def reminders_for_reachable_senior(senior: Senior) -> list[Reminder]:
     later, or a new number): for each future booked appointment its confirmation and,
     if its time lies ahead, the day-before reminder; the same for workshop seats.
     Messages already sent are not sent again."""
-    from bookings.models import AppointmentStatus
-
     if senior.reminder_channel == Senior.Channel.NONE:
         return []
     now = timezone.now()
