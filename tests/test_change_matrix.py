@@ -593,6 +593,20 @@ ROWS = [
         given=(closed_on_monday,),
     ),
     Row(
+        "opted out (STOP) while the booking must be rebooked",
+        "reply",
+        "senior_opt_out",
+        sms_reply("STOP"),
+        [
+            (A, "confirmation", "Sabine", "email", "held", "now"),
+            (A, "confirmation", "senior", "sms", "cancelled", "now"),
+            (A, "day_before", "senior", "sms", "cancelled", "eve"),
+        ],
+        flagged=True,
+        given=(closed_on_monday,),
+        status=None,
+    ),
+    Row(
         "consent removed",
         "admin",
         "senior_update",
@@ -609,7 +623,7 @@ ROWS = [
     Row(
         "opted out (STOP)",
         "reply",
-        None,  # bookings/inbound/replies.py withdraws the senior's messages itself
+        "senior_opt_out",
         sms_reply("STOP"),
         [BOOKED[0], *withdrawn(BOOKED[1:])],
         status=None,

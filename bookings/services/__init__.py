@@ -37,7 +37,7 @@ from bookings.services.helper_time import (
     availability_delete,
     availability_end,
 )
-from bookings.services.seniors import senior_update
+from bookings.services.seniors import senior_opt_out, senior_update
 from bookings.services.workshops import registration_cancel, workshop_register
 
 __all__ = [
@@ -66,6 +66,7 @@ __all__ = [
     "helper_office_remove",
     "helper_reactivate",
     "registration_cancel",
+    "senior_opt_out",
     "senior_update",
     "workshop_register",
 ]

@@ -9,6 +9,7 @@ redirects pending messages; its kind (mobile or landline) decides their channel.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from bookings.models import Reminder, Senior
 from bookings.outbox.queue import (
@@ -45,3 +46,18 @@ def senior_update(*, senior: Senior, **fields) -> tuple[Senior, list[Reminder]]:
         return senior, []
     reminders_redirect_for_senior(senior)
     return senior, reminders_for_reachable_senior(senior)
+
+
+@transaction.atomic
+def senior_opt_out(*, phone: str) -> list[Senior]:
+    """Stop every message to the seniors with this number (they answered "STOP"): they
+    are marked opted out and every unsent message to them, held ones too, is withdrawn.
+    Returns those seniors; nothing more is ever sent to them (invariant 6)."""
+    seniors = list(Senior.objects.select_for_update().filter(phone=phone))
+    now = timezone.now()
+    for senior in seniors:
+        if senior.opted_out_at is None:
+            senior.opted_out_at = now
+            senior.save(update_fields=["opted_out_at"])
+        reminders_withdraw_for_senior(senior)
+    return seniors
