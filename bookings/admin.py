@@ -127,8 +127,11 @@ class HelperAdmin(admin.ModelAdmin):
             services.helper_deactivate(helper=obj)
 
     def save_related(self, request, form, formsets, change) -> None:
+        if "offices" not in form.cleaned_data:  # a form without the field changes none
+            super().save_related(request, form, formsets, change)
+            return
         # The offices are left to the services, so save_m2m must not set them.
-        wanted = set(form.cleaned_data.pop("offices", None) or [])
+        wanted = set(form.cleaned_data.pop("offices"))
         super().save_related(request, form, formsets, change)
         helper = form.instance
         current = set(helper.offices.all())
