@@ -9,7 +9,8 @@ sent names the right day. The last tests fail for a service in
 
 The world: an office (staff with e-mail) where Sabine and Klaus help with the same topic
 on weekday mornings; Gertrud (mobile, consent) booked with Sabine on a Monday at 10:00
-through the desk. Due times are symbols: "now" (queued by the change), "eve" (the
+through the desk. Due times are symbols: "before" (queued at booking or in the steps
+before the change), "now" (queued by the change), "eve" (the
 day-before time of the appointment as it is now, placed by `bookings.outbox.queue`),
 "eve_old" (that of the original Monday), "ws_eve" (that of the workshop).
 """
@@ -57,6 +58,7 @@ class World:
     appointment: Appointment | None = None
     workshop: object = None
     started: datetime.datetime = dataclasses.field(default_factory=timezone.now)
+    changed: datetime.datetime | None = None
 
     def login(self, user) -> None:
         self.client.force_login(user)
@@ -368,8 +370,8 @@ def worker_runs(w: World):
 A = "appointment"
 W = "workshop"
 BOOKED = [
-    (A, "confirmation", "Sabine", "email", "pending", "now"),
-    (A, "confirmation", "senior", "sms", "pending", "now"),
+    (A, "confirmation", "Sabine", "email", "pending", "before"),
+    (A, "confirmation", "senior", "sms", "pending", "before"),
     (A, "day_before", "senior", "sms", "pending", "eve"),
 ]
 
@@ -388,8 +390,8 @@ CANCELLED_NOW = [
     (A, "cancelled", "senior", "sms", "pending", "now"),
 ]
 MOVED_FROM_HELD = [
-    *withdrawn([(A, "confirmation", "Sabine", "email", "pending", "now")]),
-    *withdrawn([(A, "confirmation", "senior", "sms", "pending", "now")]),
+    *withdrawn([(A, "confirmation", "Sabine", "email", "pending", "before")]),
+    *withdrawn([(A, "confirmation", "senior", "sms", "pending", "before")]),
     (A, "day_before", "senior", "sms", "cancelled", "eve_old"),
     (A, "day_before", "senior", "sms", "pending", "eve"),
     (A, "moved", "senior", "sms", "pending", "now"),
@@ -579,7 +581,7 @@ ROWS = [
         "admin",
         "senior_update",
         admin_senior(reminder_consent="on"),
-        BOOKED,
+        [BOOKED[0], (A, "confirmation", "senior", "sms", "pending", "now"), BOOKED[2]],
         before_booking=(without_consent,),
     ),
     Row(
@@ -587,7 +589,7 @@ ROWS = [
         "admin",
         "senior_update",
         admin_senior(reminder_consent="on"),
-        HELD,
+        [HELD[0], (A, "confirmation", "senior", "sms", "held", "now"), HELD[2]],
         flagged=True,
         before_booking=(without_consent,),
         given=(closed_on_monday,),
@@ -598,8 +600,8 @@ ROWS = [
         "senior_opt_out",
         sms_reply("STOP"),
         [
-            (A, "confirmation", "Sabine", "email", "held", "now"),
-            (A, "confirmation", "senior", "sms", "cancelled", "now"),
+            (A, "confirmation", "Sabine", "email", "held", "before"),
+            (A, "confirmation", "senior", "sms", "cancelled", "before"),
             (A, "day_before", "senior", "sms", "cancelled", "eve"),
         ],
         flagged=True,
@@ -633,7 +635,7 @@ ROWS = [
         "reply",
         None,  # bookings/inbound/replies.py sets confirmed_at: nothing to send
         sms_reply("JA"),
-        [BOOKED[0], (A, "confirmation", "senior", "sms", "answered", "now"), BOOKED[2]],
+        [BOOKED[0], (A, "confirmation", "senior", "sms", "answered", "before"), BOOKED[2]],
         given=(confirmation_sent,),
         status=None,
     ),
@@ -644,7 +646,7 @@ ROWS = [
         sms_reply("NEIN"),
         [
             *withdrawn(BOOKED[:1]),
-            (A, "confirmation", "senior", "sms", "answered", "now"),
+            (A, "confirmation", "senior", "sms", "answered", "before"),
             *withdrawn(BOOKED[2:]),
             *CANCELLED_NOW,
         ],
@@ -658,7 +660,7 @@ ROWS = [
         keypad_cancel,
         [
             *withdrawn(BOOKED[:1]),
-            (A, "confirmation", "senior", "sms", "answered", "now"),
+            (A, "confirmation", "senior", "sms", "answered", "before"),
             *withdrawn(BOOKED[2:]),
             *CANCELLED_NOW,
         ],
@@ -730,7 +732,7 @@ ROWS = [
         [
             *BOOKED,
             (W, "cancelled", "senior", "sms", "pending", "now"),
-            (W, "confirmation", "senior", "sms", "cancelled", "now"),
+            (W, "confirmation", "senior", "sms", "cancelled", "before"),
             (W, "day_before", "senior", "sms", "cancelled", "ws_eve"),
         ],
         given=(registered_for_workshop,),
@@ -753,7 +755,9 @@ def _due(reminder: Reminder, w: World, original_start: datetime.datetime) -> str
     for name, moment in symbols.items():
         if moment == reminder.due_at:
             return name
-    if w.started - datetime.timedelta(seconds=5) <= reminder.due_at <= timezone.now():
+    if w.started <= reminder.due_at < w.changed:
+        return "before"
+    if w.changed <= reminder.due_at <= timezone.now():
         return "now"
     return reminder.due_at.isoformat()
 
@@ -802,7 +806,7 @@ def test_each_change_leaves_the_right_flags_and_messages(
     for step in row.given:
         step(w)
     mail.outbox.clear()
-    w.started = timezone.now()
+    w.changed = timezone.now()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = row.act(w)
