@@ -91,3 +91,24 @@ def test_helpers_and_strangers_stay_out(client, db, persona):
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
     assert Senior.objects.count() == 0
+
+
+def test_appointment_note_saves_and_the_flag_stays_out_of_reach(
+    client, coordinator, senior, helper, office, topic, monday
+):
+    from bookings import services
+    from tests.admin_forms import admin_form_data
+    from tests.conftest import at
+
+    appointment = services.appointment_book(
+        senior=senior, helper=helper, office=office, topic=topic, starts_at=at(monday, 10)
+    )
+    client.force_login(coordinator)
+    url = reverse("admin:bookings_appointment_change", args=[appointment.pk])
+    data = admin_form_data(client.get(url), note="Bringt Ladekabel mit", needs_rebooking="on")
+
+    assert client.post(url, data).status_code == 302
+
+    appointment.refresh_from_db()
+    assert appointment.note == "Bringt Ladekabel mit"
+    assert not appointment.needs_rebooking

@@ -33,6 +33,7 @@ def desk_urls(objects, senior):
         ("get", reverse("desk:confirmation", args=[appointment])),
         ("get", reverse("desk:move", args=[appointment])),
         ("post", reverse("desk:cancel", args=[appointment])),
+        ("post", reverse("desk:hand_over", args=[appointment])),
         ("post", reverse("desk:mark", args=[appointment])),
         ("post", reverse("desk:note", args=[appointment])),
         ("get", reverse("desk:day_list")),

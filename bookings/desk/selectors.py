@@ -9,9 +9,12 @@ from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from bookings.availability import slot_problem
 from bookings.models import (
     Appointment,
     AppointmentStatus,
+    Assignment,
+    Helper,
     Registration,
     RegistrationStatus,
     SeatOffer,
@@ -106,6 +109,43 @@ def needing_rebooking() -> QuerySet[Appointment]:
         .select_related("senior", "office", "topic", "helper__user")
         .order_by("starts_at")
     )
+
+
+def replacement_helpers(appointment: Appointment, *, limit: int = 3) -> list[Helper]:
+    """Other active helpers who offer the topic at the same office and could take the
+    appointment at the same time: their availability fits (`slot_problem`) and they
+    have no other appointment or workshop then."""
+    busy = Assignment.objects.filter(
+        starts_at__lt=appointment.ends_at, ends_at__gt=appointment.starts_at
+    ).values("helper")
+    candidates = (
+        Helper.objects.filter(active=True, offices=appointment.office, topics=appointment.topic)
+        .exclude(pk=appointment.helper_id)
+        .exclude(pk__in=busy)
+        .select_related("user")
+        .distinct()
+    )
+    found = []
+    for helper in candidates:
+        problem = slot_problem(
+            helper=helper,
+            office=appointment.office,
+            starts_at=appointment.starts_at,
+            ends_at=appointment.ends_at,
+        )
+        if problem is None:
+            found.append(helper)
+            if len(found) == limit:
+                break
+    return found
+
+
+def rebooking_list() -> list[tuple[Appointment, Helper | None]]:
+    """The appointments to rebook, each with the first helper who could take it over."""
+    return [
+        (appointment, next(iter(replacement_helpers(appointment, limit=1)), None))
+        for appointment in needing_rebooking()
+    ]
 
 
 def with_seat_counts(workshops: QuerySet[Workshop]) -> QuerySet[Workshop]:

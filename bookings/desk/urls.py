@@ -24,6 +24,7 @@ urlpatterns = [
     path("termine/<int:pk>/bestaetigung/", desk_booking.confirmation, name="confirmation"),
     path("termine/<int:pk>/verlegen/", desk_appointment.move, name="move"),
     path("termine/<int:pk>/absagen/", desk_appointment.cancel, name="cancel"),
+    path("termine/<int:pk>/uebergeben/", desk_appointment.hand_over, name="hand_over"),
     path("termine/<int:pk>/abhaken/", desk_appointment.mark, name="mark"),
     path("termine/<int:pk>/notiz/", desk_appointment.note, name="note"),
     path("tagesliste/", desk_daylist.day_list, name="day_list"),

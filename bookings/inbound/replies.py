@@ -104,13 +104,7 @@ def reply_sms(*, from_number: str, body: str, sid: str) -> str:
         return about_workshop
     if word in STOP:
         if _record(action=InboundMessage.Action.OPTED_OUT, **fields):
-            now = timezone.now()
-            Senior.objects.filter(phone=from_number, opted_out_at__isnull=True).update(
-                opted_out_at=now
-            )
-            Reminder.objects.filter(senior__in=seniors, status=Reminder.Status.PENDING).update(
-                status=Reminder.Status.CANCELLED, updated_at=now
-            )
+            services.senior_opt_out(phone=from_number)
         return ""
     if asked and word in YES:
         if _record(action=InboundMessage.Action.CONFIRMED, **fields):

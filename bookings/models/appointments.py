@@ -87,7 +87,10 @@ class Appointment(models.Model):
     needs_rebooking = models.BooleanField(
         _("muss neu vereinbart werden"),
         default=False,
-        help_text=_("Die/der Ehrenamtliche ist abwesend; bitte die Person anrufen."),
+        help_text=_(
+            "Das Büro ist geschlossen oder die/der Ehrenamtliche fällt aus; bitte die Person "
+            "anrufen. Nachrichten werden bis zur Verlegung zurückgehalten."
+        ),
     )
     sequence = models.PositiveIntegerField(
         _("Änderungszähler"), default=0, editable=False, help_text=_("Für Kalender-Abos.")

@@ -42,6 +42,8 @@ class Reminder(models.Model):
         NO_ANSWER = "no_answer", _("nicht erreicht")
         FAILED = "failed", _("fehlgeschlagen")
         CANCELLED = "cancelled", _("hinfällig")
+        # Not sent while the appointment must be rebooked (closure, helper gone).
+        HELD = "held", _("zurückgehalten")
 
     appointment = models.ForeignKey(
         Appointment,

@@ -13,7 +13,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from bookings.models import Appointment, Helper, Registration, RegistrationStatus, Reminder, Senior
+from bookings.models import (
+    Appointment,
+    AppointmentStatus,
+    Helper,
+    Registration,
+    RegistrationStatus,
+    Reminder,
+    Senior,
+)
 from bookings.outbox.tasks import dispatch_soon
 
 
@@ -254,5 +262,110 @@ def reminders_for_seat(registration: Registration) -> list[Reminder]:
         ),
         _queue_day_before_again(registration),
     ]
+    _dispatch_after_commit()
+    return [reminder for reminder in queued if reminder]
+
+
+def reminders_hold(appointment: Appointment) -> int:
+    """Hold the appointment's messages not yet sent: while it must be rebooked, no
+    confirmation or "see you tomorrow" goes out. Returns how many were held."""
+    return appointment.reminders.filter(status=Reminder.Status.PENDING).update(
+        status=Reminder.Status.HELD, updated_at=timezone.now()
+    )
+
+
+def reminders_release_held(appointment: Appointment) -> int:
+    """Send held messages after all (the reason to rebook is gone): they are pending
+    again, except those about a time that has passed, which are withdrawn."""
+    now = timezone.now()
+    held = appointment.reminders.filter(status=Reminder.Status.HELD)
+    held.filter(kind=Reminder.Kind.DAY_BEFORE, due_at__lt=now).update(
+        status=Reminder.Status.CANCELLED, updated_at=now
+    )
+    released = held.update(status=Reminder.Status.PENDING, updated_at=now)
+    if released:
+        _dispatch_after_commit()
+    return released
+
+
+def reminders_cancel_held(appointment: Appointment) -> int:
+    """Withdraw held messages for good (the appointment was moved or cancelled)."""
+    return appointment.reminders.filter(status=Reminder.Status.HELD).update(
+        status=Reminder.Status.CANCELLED, updated_at=timezone.now()
+    )
+
+
+def reminders_withdraw_for_senior(senior: Senior) -> int:
+    """Withdraw every message to this senior not yet sent (consent removed, opted out)."""
+    return Reminder.objects.filter(
+        senior=senior, status__in=[Reminder.Status.PENDING, Reminder.Status.HELD]
+    ).update(status=Reminder.Status.CANCELLED, updated_at=timezone.now())
+
+
+def reminders_redirect_for_senior(senior: Senior) -> int:
+    """Put the senior's unsent messages on their current channel (the number changed
+    from mobile to landline or back, or staff chose another way). The number itself is
+    read when a message is sent."""
+    channel = senior.reminder_channel
+    if channel == Senior.Channel.NONE:
+        return reminders_withdraw_for_senior(senior)
+    return (
+        Reminder.objects.filter(
+            senior=senior, status__in=[Reminder.Status.PENDING, Reminder.Status.HELD]
+        )
+        .exclude(channel=channel)
+        .update(channel=channel, updated_at=timezone.now())
+    )
+
+
+def _requeue_for_senior(appointment: Appointment, kind: str, due_at) -> Reminder | None:
+    """Queue a senior's message, or reopen the same one if it was withdrawn or failed
+    without going out (e.g. before consent was given, or to a wrong number)."""
+    key = f"appointment:{appointment.pk}:{kind}:{appointment.sequence}"
+    reopen = Reminder.objects.filter(
+        dedupe_key=key,
+        status__in=[Reminder.Status.CANCELLED, Reminder.Status.FAILED],
+        sent_at__isnull=True,
+    )
+    status = Reminder.Status.HELD if appointment.needs_rebooking else Reminder.Status.PENDING
+    reopen.update(
+        status=status,
+        channel=appointment.senior.reminder_channel,
+        due_at=due_at,
+        attempts=0,
+        error_code="",
+        error_message="",
+        updated_at=timezone.now(),
+    )
+    reminder = _queue_for_senior(appointment, kind, due_at)
+    if reminder and appointment.needs_rebooking and reminder.status == Reminder.Status.PENDING:
+        reminders_hold(appointment)
+    return reminder
+
+
+def reminders_for_reachable_senior(senior: Senior) -> list[Reminder]:
+    """Queue what is still useful for a senior who can now be reached (consent given
+    later, or a new number): for each future booked appointment its confirmation and,
+    if its time lies ahead, the day-before reminder; the same for workshop seats.
+    Messages already sent are not sent again."""
+    if senior.reminder_channel == Senior.Channel.NONE:
+        return []
+    now = timezone.now()
+    queued: list[Reminder | None] = []
+    appointments = senior.appointments.filter(
+        status=AppointmentStatus.BOOKED, starts_at__gt=now
+    ).select_related("senior")
+    for appointment in appointments:
+        queued.append(_requeue_for_senior(appointment, Reminder.Kind.CONFIRMATION, now))
+        day_before = _day_before_due(appointment.starts_at)
+        if day_before > now:
+            queued.append(_requeue_for_senior(appointment, Reminder.Kind.DAY_BEFORE, day_before))
+    registrations = senior.registrations.filter(
+        status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED],
+        workshop__starts_at__gt=now,
+        workshop__cancelled_at__isnull=True,
+    ).select_related("workshop", "senior")
+    for registration in registrations:
+        queued += reminders_for_registration(registration)
     _dispatch_after_commit()
     return [reminder for reminder in queued if reminder]

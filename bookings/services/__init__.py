@@ -22,7 +22,22 @@ from bookings.services.appointments import (
     appointment_move,
     appointment_note,
 )
-from bookings.services.helper_time import absence_record
+from bookings.services.closures import closure_change, closure_record, closure_remove
+from bookings.services.helper_roster import (
+    helper_deactivate,
+    helper_office_add,
+    helper_office_remove,
+    helper_reactivate,
+)
+from bookings.services.helper_time import (
+    absence_change,
+    absence_record,
+    absence_remove,
+    availability_change,
+    availability_delete,
+    availability_end,
+)
+from bookings.services.seniors import senior_opt_out, senior_update
 from bookings.services.waiting_list import (
     registration_promote,
     seat_offer_answer,
@@ -46,12 +61,24 @@ __all__ = [
     "BookingError",
     "NoLoanDevice",
     "SlotTaken",
+    "absence_change",
     "absence_record",
+    "absence_remove",
     "appointment_book",
     "appointment_cancel",
     "appointment_mark",
     "appointment_move",
     "appointment_note",
+    "availability_change",
+    "availability_delete",
+    "availability_end",
+    "closure_change",
+    "closure_record",
+    "closure_remove",
+    "helper_deactivate",
+    "helper_office_add",
+    "helper_office_remove",
+    "helper_reactivate",
     "registration_cancel",
     "registration_mark",
     "registration_promote",
@@ -60,6 +87,8 @@ __all__ = [
     "seat_offers_make",
     "workshop_cancel",
     "workshop_move",
+    "senior_opt_out",
+    "senior_update",
     "workshop_register",
     "workshop_resize",
     "workshop_retitle",

@@ -18,6 +18,7 @@ from bookings.models import (
     Topic,
 )
 from bookings.outbox.queue import (
+    reminders_cancel_held,
     reminders_for_cancellation,
     reminders_for_move,
     reminders_for_new,
@@ -96,6 +97,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str, note: str = "")
     appointment.save()
     Assignment.objects.filter(appointment=appointment).delete()
     LoanReservation.objects.filter(appointment=appointment).delete()
+    reminders_cancel_held(appointment)
     reminders_for_cancellation(appointment)
     return appointment
 
@@ -109,7 +111,8 @@ def appointment_move(
     starts_at: datetime.datetime,
 ) -> Appointment:
     """Move to another slot, all or nothing: the old slot is given up only if the new
-    one is taken. Raises like `appointment_book`."""
+    one is taken. Clears "needs rebooking", withdraws pending and held messages and
+    queues the "moved" ones. Raises like `appointment_book`."""
     appointment = _locked(appointment)
     if appointment.status != AppointmentStatus.BOOKED:
         raise BookingError(_("Nur gebuchte Termine können verlegt werden."), code="not_booked")
@@ -133,6 +136,8 @@ def appointment_move(
         )
     if loan_kind:
         _reserve_loan_device(appointment, loan_kind)
+    # Messages held while it needed rebooking are about the old slot.
+    reminders_cancel_held(appointment)
     reminders_for_move(appointment, previous_helper=previous_helper)
     return appointment
 

@@ -1,57 +1,47 @@
-"""Writes of a helper's time: an absence and what it does to their bookings.
+"""Writes of a helper's time: absences and weekly availability, and what they do to
+the helper's bookings.
 
-Nothing is cancelled: the appointments in the absence are flagged "needs rebooking" for
-the desk, and the staff of each affected office get an e-mail once the absence is saved.
+Nothing is cancelled: appointments that the change makes impossible are flagged "needs
+rebooking" for the desk, their messages are held, and the staff of each affected office
+get an e-mail once the change is saved (`bookings.services.rebooking`).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from bookings.models import Absence, Appointment, Helper, Workshop
+from bookings.models import Absence, Appointment, Availability, Helper
 from bookings.schedule.selectors import booked_during, workshops_during
-from neighborhoods.models import Office
+from bookings.services.rebooking import (
+    booked_ahead,
+    rebooking_flag,
+    rebooking_recheck,
+    rebooking_tell_offices,
+)
 
 
-def _tell_offices(absence: Absence, appointments: list[Appointment], workshops: list[Workshop]):
-    """One e-mail per affected office to its staff."""
-    by_office: dict[Office, dict[str, list]] = defaultdict(
-        lambda: {"appointments": [], "workshops": []}
-    )
-    for appointment in appointments:
-        by_office[appointment.office]["appointments"].append(appointment)
-    for workshop in workshops:
-        by_office[workshop.office]["workshops"].append(workshop)
-    staff_by_office = {
-        office.pk: [user.email for user in office.staff.all() if user.email]
-        for office in Office.objects.filter(pk__in=[o.pk for o in by_office]).prefetch_related(
-            "staff"
-        )
+def _absence_cause(absence: Absence) -> str:
+    return _("%(helper)s ist vom %(start)s bis einschließlich %(end)s abwesend.") % {
+        "helper": absence.helper,
+        "start": date_format(absence.starts_on, "j. F Y"),
+        "end": date_format(absence.ends_on, "j. F Y"),
     }
-    subject = _("Abwesenheit: %(helper)s – Termine neu vereinbaren") % {"helper": absence.helper}
-    for office, affected in by_office.items():
-        recipients = staff_by_office.get(office.pk)
-        if not recipients:
-            continue
-        body = render_to_string(
-            "schedule/mail_absence.txt", {"absence": absence, "office": office, **affected}
-        )
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+def _absence_subject(helper: Helper) -> str:
+    return _("Abwesenheit: %(helper)s – Termine neu vereinbaren") % {"helper": helper}
 
 
 @transaction.atomic
 def absence_record(
     *, helper: Helper, starts_on: datetime.date, ends_on: datetime.date, reason: str = ""
 ) -> tuple[Absence, list[Appointment]]:
-    """Save an absence and flag the helper's booked appointments in it `needs_rebooking`.
+    """Save an absence and flag the helper's booked appointments in it `needs_rebooking`,
+    holding their unsent messages.
 
     Cancels nothing. After the commit, the staff of each affected office get one e-mail
     listing the appointments (and workshops) to arrange anew. Returns the absence and the
@@ -61,10 +51,89 @@ def absence_record(
     absence.full_clean()
     absence.save()
     appointments = list(booked_during(helper, starts_on, ends_on).select_for_update(of=("self",)))
-    Appointment.objects.filter(pk__in=[a.pk for a in appointments]).update(
-        needs_rebooking=True, updated_at=timezone.now()
+    rebooking_flag(appointments)
+    rebooking_tell_offices(
+        subject=lambda: _absence_subject(helper),
+        cause=lambda: _absence_cause(absence),
+        appointments=appointments,
+        workshops=workshops_during(helper, starts_on, ends_on),
     )
-    workshops = list(workshops_during(helper, starts_on, ends_on))
-    if appointments or workshops:
-        transaction.on_commit(lambda: _tell_offices(absence, appointments, workshops))
     return absence, appointments
+
+
+@transaction.atomic
+def absence_change(*, absence: Absence) -> tuple[list[Appointment], list[Appointment]]:
+    """Save a changed absence (its new dates set on the instance): appointments now in it
+    are flagged and the office told, those no longer in it are released.
+
+    Returns (flagged, released). Raises `ValidationError` for an invalid date range.
+    """
+    absence.full_clean()
+    absence.save()
+    flagged, released = rebooking_recheck(booked_ahead(absence.helper.appointments.all()))
+    rebooking_tell_offices(
+        subject=lambda: _absence_subject(absence.helper),
+        cause=lambda: _absence_cause(absence),
+        appointments=flagged,
+    )
+    return flagged, released
+
+
+@transaction.atomic
+def absence_remove(*, absence: Absence) -> list[Appointment]:
+    """Delete an absence; appointments it had flagged that are possible again lose the
+    flag and their held messages go out. Returns the released appointments."""
+    helper = absence.helper
+    absence.delete()
+    _flagged, released = rebooking_recheck(booked_ahead(helper.appointments.all()))
+    return released
+
+
+def _availability_recheck(helper: Helper) -> list[Appointment]:
+    flagged, _released = rebooking_recheck(booked_ahead(helper.appointments.all()))
+    rebooking_tell_offices(
+        subject=lambda: (
+            _("Sprechzeit geändert: %(helper)s – Termine neu vereinbaren") % {"helper": helper}
+        ),
+        cause=lambda: _("%(helper)s hat die Sprechzeiten geändert.") % {"helper": helper},
+        appointments=flagged,
+    )
+    return flagged
+
+
+@transaction.atomic
+def availability_change(*, availability: Availability) -> tuple[Availability, list[Appointment]]:
+    """Add or change a weekly range (new values set on the instance). Booked appointments
+    the helper's ranges no longer cover are flagged and the office told; appointments
+    covered again are released.
+
+    Returns the range and the flagged appointments. Raises `ValidationError` for a range
+    outside opening hours or overlapping another of the helper's.
+    """
+    availability.full_clean()
+    availability.save()
+    return availability, _availability_recheck(availability.helper)
+
+
+@transaction.atomic
+def availability_end(
+    *, availability: Availability, last_day: datetime.date
+) -> tuple[Availability | None, list[Appointment]]:
+    """End a weekly range after `last_day`; a range that has not begun by then is deleted
+    (returned as None). Flags what is left uncovered, like `availability_change`."""
+    helper = availability.helper
+    if last_day < availability.valid_from:
+        availability.delete()
+        return None, _availability_recheck(helper)
+    availability.valid_until = min(last_day, availability.valid_until or last_day)
+    availability.full_clean()
+    availability.save(update_fields=["valid_until"])
+    return availability, _availability_recheck(helper)
+
+
+@transaction.atomic
+def availability_delete(*, availability: Availability) -> list[Appointment]:
+    """Delete a weekly range; flags what is left uncovered, like `availability_change`."""
+    helper = availability.helper
+    availability.delete()
+    return _availability_recheck(helper)

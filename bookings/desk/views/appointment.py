@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bookings import services
+from bookings.desk import selectors
 from bookings.desk.forms import CancelForm, NoteForm, SlotChoiceForm
 from bookings.desk.views.booking import refreshed, search_form_for, slot_groups, slot_parts
 from bookings.models import Appointment, AppointmentStatus
@@ -33,6 +34,9 @@ def _render(request, appointment, *, status=200, **forms) -> HttpResponse:
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "note_form": forms.get("note_form") or NoteForm(initial={"note": appointment.note}),
         "can_mark": appointment.status != AppointmentStatus.CANCELLED,
+        "replacements": selectors.replacement_helpers(appointment)
+        if appointment.needs_rebooking and appointment.status == AppointmentStatus.BOOKED
+        else [],
     }
     return render(request, "desk/appointment.html", context, status=status)
 
@@ -135,3 +139,28 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
     services.appointment_note(appointment=appointment, note=form.cleaned_data["note"])
     messages.success(request, _("Die Notiz ist gespeichert."))
     return redirect("desk:appointment", appointment.pk)
+
+
+@desk_view
+@require_POST
+def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an appointment to be rebooked to another helper at the same office and time
+    (one of the suggested ones); the senior and both helpers are told by the outbox."""
+    appointment = _appointment(pk)
+    candidates = {str(h.pk): h for h in selectors.replacement_helpers(appointment)}
+    helper = candidates.get(request.POST.get("helper", ""))
+    if helper is None:
+        messages.error(request, _("Diese Person kann den Termin nicht mehr übernehmen."))
+        return redirect("desk:appointment", appointment.pk)
+    try:
+        services.appointment_move(
+            appointment=appointment,
+            helper=helper,
+            office=appointment.office,
+            starts_at=appointment.starts_at,
+        )
+    except services.BookingError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("desk:appointment", appointment.pk)
+    messages.success(request, _("%(helper)s übernimmt den Termin.") % {"helper": helper.first_name})
+    return redirect("desk:confirmation", appointment.pk)

@@ -55,5 +55,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     appointments to rebook by phone."""
     context = day_list_context(request)
     context["search_form"] = SeniorSearchForm()
-    context["rebooking"] = selectors.needing_rebooking()
+    context["rebooking"] = selectors.rebooking_list()
     return render(request, "desk/dashboard.html", context)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from bookings import services
 from bookings.models import Availability
 from bookings.roles import helper_required
 from bookings.schedule.forms import AvailabilityEndForm, AvailabilityForm
@@ -46,7 +47,7 @@ def availability_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     instance = _own(request, pk) if pk else Availability(helper=helper)
     form = AvailabilityForm(request.POST or None, helper=helper, instance=instance)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.availability_change(availability=form.save(commit=False))
         messages.success(request, _("Ihre Sprechzeit ist gespeichert."))
         return redirect("helpers:availability")
     return render(
@@ -66,12 +67,12 @@ def availability_end(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"last_day": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        ended = form.ended(form.cleaned_data["last_day"])
+        ended, _flagged = services.availability_end(
+            availability=availability, last_day=form.cleaned_data["last_day"]
+        )
         if ended is None:
-            availability.delete()
             messages.success(request, _("Die Sprechzeit ist gelöscht."))
         else:
-            ended.save(update_fields=["valid_until"])
             messages.success(request, _("Die Sprechzeit endet wie gewünscht."))
         return redirect("helpers:availability")
     return render(
