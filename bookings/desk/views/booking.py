@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
+from itertools import groupby
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,10 +26,46 @@ SLOTS_PER_PAGE = 10
 
 
 @dataclasses.dataclass
+class SlotLine:
+    """One start time, read aloud as one sentence: the offered slot and the other choices."""
+
+    slot: Slot
+    alternatives: list[Slot]
+
+
+@dataclasses.dataclass
+class SlotDay:
+    day: datetime.date
+    lines: list[SlotLine]
+
+
+@dataclasses.dataclass
 class SlotGroup:
     title: str
     slots: list[Slot]
     more_query: str  # query string of the "show more" link, empty if nothing more
+
+    @property
+    def days(self) -> list[SlotDay]:
+        return slot_days(self.slots)
+
+
+def _offer_order(slot: Slot) -> tuple[str, str, int]:
+    return (slot.office_name, slot.helper_first_name, slot.helper_id)
+
+
+def slot_days(slots: list[Slot]) -> list[SlotDay]:
+    """The slots by local day, one line per start time. The rule for who is offered: the
+    group already puts the caller's own district first; within a time, the office and then
+    the helper whose name comes first in the alphabet. The others stay one click away."""
+    days = []
+    for day, same_day in groupby(slots, key=lambda slot: timezone.localdate(slot.starts_at)):
+        lines = []
+        for _starts_at, same_time in groupby(same_day, key=lambda slot: slot.starts_at):
+            offered, *others = sorted(same_time, key=_offer_order)
+            lines.append(SlotLine(offered, others))
+        days.append(SlotDay(day, lines))
+    return days
 
 
 def _more_link(form: SlotSearchForm, slots: list[Slot], **extra) -> str:
@@ -74,14 +113,33 @@ def search_form_for(data: QueryDict, *, fixed: dict | None = None) -> SlotSearch
     return form
 
 
+def _searched(form: SlotSearchForm) -> str:
+    """What the list shows, in words: "Smartphone, bringt eigenes Gerät mit"."""
+    device = dict(form.fields["device"].choices).get(form.cleaned_data.get("device") or "")
+    return f"{form.cleaned_data['topic']}, {device}"
+
+
+def slot_context(form: SlotSearchForm, senior: Senior, *, booking_error: str = "") -> dict:
+    """The slot list and where the focus goes: a refusal's message, else the first "Buchen"
+    (a default search has already run), else "Thema" when nothing is free."""
+    groups = slot_groups(form, senior) if form.is_valid() else []
+    first = next((group.slots[0] for group in groups if group.slots), None)
+    if form.is_valid() and first is None and not booking_error:
+        form.fields["topic"].widget.attrs["autofocus"] = True
+    return {
+        "slot_form": form,
+        "slot_groups": groups,
+        "autofocus_slot": None if booking_error else first,
+        "searched": _searched(form) if form.is_valid() else "",
+        "booking_error": booking_error,
+    }
+
+
 def render_senior(request, senior: Senior, form: SlotSearchForm, *, status: int = 200, **extra):
     context = {
         "senior": senior,
         "channel_label": Senior.Channel(senior.reminder_channel).label,
-        "slot_form": form,
-        "slot_groups": slot_groups(form, senior) if form.is_valid() else [],
-        # After a search (or a refused booking) Enter books the first slot.
-        "focus_slots": "topic" in request.GET or request.method == "POST",
+        **slot_context(form, senior, booking_error=extra.pop("booking_error", "")),
         "appointments": selectors.upcoming_appointments(senior),
         "workshops": selectors.upcoming_workshops()[:10],
         **extra,
