@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from itertools import groupby
 
 from django.contrib import messages
@@ -45,7 +46,7 @@ class SlotGroup:
     slots: list[Slot]
     more_query: str  # query string of the "show more" link, empty if nothing more
 
-    @property
+    @functools.cached_property
     def days(self) -> list[SlotDay]:
         return slot_days(self.slots)
 
@@ -123,7 +124,7 @@ def slot_context(form: SlotSearchForm, senior: Senior, *, booking_error: str = "
     """The slot list and where the focus goes: a refusal's message, else the first "Buchen"
     (a default search has already run), else "Thema" when nothing is free."""
     groups = slot_groups(form, senior) if form.is_valid() else []
-    first = next((group.slots[0] for group in groups if group.slots), None)
+    first = next((group.days[0].lines[0].slot for group in groups if group.slots), None)
     if form.is_valid() and first is None and not booking_error:
         form.fields["topic"].widget.attrs["autofocus"] = True
     return {
