@@ -71,9 +71,16 @@ def test_it_hides_anonymised_seniors(staff_client):
 
 
 def test_it_offers_what_was_typed_in_the_new_senior_form(staff_client):
-    response = staff_client.post(reverse("desk:search"), {"q": "0631 555"})
+    response = staff_client.post(reverse("desk:search"), {"q": "0631 555123"})
     assert response.context["results"] == []
-    assert response.context["senior_form"].initial == {"phone": "0631 555"}
+    assert response.context["senior_form"].initial == {"phone": "0631 555123"}
+
+
+@pytest.mark.parametrize("typed", ["4711", "0631 5", "12345678901234567"])
+def test_it_does_not_prefill_the_last_digits_as_a_phone_number(staff_client, typed):
+    response = staff_client.post(reverse("desk:search"), {"q": typed, "new": "1"})
+    assert response.context["senior_form"].initial == {}
+    assert "autofocus" in response.context["senior_form"].fields["first_name"].widget.attrs
 
 
 def test_it_creates_a_senior_with_the_channel_from_the_number(staff_client, office):
