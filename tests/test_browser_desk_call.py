@@ -204,7 +204,7 @@ def test_it_focuses_the_message_when_the_slot_was_taken(
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("Dieser Termin wurde gerade vergeben.")
     expect(alert).to_be_focused()
-    expect(page).to_have_title("Fehler: Termin vergeben – Gertrud Müller – Digitale Hilfe")
+    expect(page).to_have_title("Fehler: Termin schon vergeben – Gertrud Müller – Digitale Hilfe")
     assert_accessible(page)
 
 
