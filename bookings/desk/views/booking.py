@@ -69,8 +69,8 @@ def slot_days(slots: list[Slot]) -> list[SlotDay]:
     return days
 
 
-def _more_link(form: SlotSearchForm, slots: list[Slot], **extra) -> str:
-    if len(slots) < SLOTS_PER_PAGE:
+def _more_link(form: SlotSearchForm, slots: list[Slot], full: bool, **extra) -> str:
+    if not full or not slots:
         return ""
     params = QueryDict(mutable=True)
     for name in ("topic", "device", "office", "part_of_day", "first_day"):
@@ -83,21 +83,32 @@ def _more_link(form: SlotSearchForm, slots: list[Slot], **extra) -> str:
     return params.urlencode()
 
 
+def _page(query) -> tuple[list[Slot], bool]:
+    """One page of free slots, and whether more may follow. A full page ends before its last
+    start time, which may go on on the next page: a time is offered once, with all its
+    helpers, never split across two pages."""
+    slots = free_slots(query, limit=SLOTS_PER_PAGE)
+    full = len(slots) == SLOTS_PER_PAGE
+    if full and slots[0].starts_at != slots[-1].starts_at:
+        slots = [slot for slot in slots if slot.starts_at != slots[-1].starts_at]
+    return slots, full
+
+
 def slot_groups(form: SlotSearchForm, senior: Senior) -> list[SlotGroup]:
     """The next free slots: the senior's own district office first, then the others."""
     data = form.cleaned_data
     home = tuple(office.pk for office in selectors.home_offices(senior))
     if data.get("office") or not home:
-        slots = free_slots(form.query(), limit=SLOTS_PER_PAGE)
-        return [SlotGroup(_("Nächste freie Termine"), slots, _more_link(form, slots))]
-    others = free_slots(form.query(skip=home), limit=SLOTS_PER_PAGE)
+        slots, full = _page(form.query())
+        return [SlotGroup(_("Nächste freie Termine"), slots, _more_link(form, slots, full))]
+    others, full = _page(form.query(skip=home))
     other_group = SlotGroup(
-        _("In anderen Stadtteilbüros"), others, _more_link(form, others, others="on")
+        _("In anderen Stadtteilbüros"), others, _more_link(form, others, full, others="on")
     )
     if data.get("others"):
         return [other_group]
-    own = free_slots(form.query(offices=home), limit=SLOTS_PER_PAGE)
-    own_more = _more_link(form, own, office=home[0]) if len(home) == 1 else ""
+    own, full = _page(form.query(offices=home))
+    own_more = _more_link(form, own, full, office=home[0]) if len(home) == 1 else ""
     return [SlotGroup(_("Im eigenen Stadtteil"), own, own_more), other_group]
 
 
