@@ -178,12 +178,10 @@ def test_it_puts_the_cancel_error_beside_the_field_and_focuses_it(
     expect(first_reason).to_be_focused()
     error = page.get_by_text("Dieses Feld ist zwingend erforderlich.")
     expect(error).to_be_in_viewport()
-    # Announced and told apart from the other fields: the error belongs to the reasons.
-    expect(
-        page.locator("#cancel")
-        .locator("xpath=..")
-        .get_by_text("Dieses Feld ist zwingend erforderlich.")
-    ).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_text("Bitte prüfen Sie die markierten Felder.")
+    # The error belongs to the reasons' group, which names it as its description.
+    reasons = page.get_by_role("group", name="Grund der Absage")
+    expect(reasons).to_have_accessible_description("Dieses Feld ist zwingend erforderlich.")
     assert_accessible(page)
 
 
