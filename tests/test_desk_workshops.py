@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from bookings.models import Registration, RegistrationStatus, Workshop
 from tests.conftest import at, make_senior, make_workshop
@@ -75,6 +76,8 @@ def test_it_says_cancel_registration_not_log_out_in_both_languages(
     assert "Anmeldung stornieren<span" in german
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    english = client.get(url).content.decode()
+    # The request switches this thread to English; the override switches it back afterwards.
+    with translation.override("de"):
+        english = client.get(url).content.decode()
     assert "Cancel registration<span" in english
     assert english.count("Log out") == 1
