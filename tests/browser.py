@@ -7,7 +7,8 @@ Fixtures (made available to every test by tests/conftest.py):
   context (own cookies), already logged in as `user` when one is given; open two for a race.
 - `page`: one such page, not logged in.
 
-Helpers: `assert_accessible(page)` (axe WCAG 2.1 A/AA, lang="de", visible focus, 200 % zoom),
+Helpers: `assert_accessible(page)` (axe WCAG 2.1 A/AA, lang="de", visible focus, no sideways
+scrolling at 200 % zoom and at 320 px),
 `screenshot(page, name)` (writes docs/screenshots/<name>.png under `make screenshots`),
 `tab_to(page, locator)` and `type_login(page, username, password)`.
 
@@ -52,6 +53,8 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 # 200 % browser zoom on a 1280 px wide window leaves 640 CSS pixels for the layout.
 ZOOMED = {"width": 640, "height": 400}
+# WCAG 1.4.10 (reflow): content fits 320 CSS pixels (400 % zoom) without sideways scrolling.
+NARROW = {"width": 320, "height": 640}
 PASSWORD = "geheim-123"  # what tests.conftest.make_user gives every user
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -167,18 +170,21 @@ def _assert_visible_focus(page: Page) -> None:
     before.evaluate("el => el === document.body ? document.activeElement.blur() : el.focus()")
 
 
-def _assert_no_horizontal_scroll_zoomed(page: Page) -> None:
+def _assert_no_horizontal_scroll(page: Page) -> None:
+    """Neither at 200 % zoom nor at 320 px does the page scroll sideways."""
     size = page.viewport_size
-    page.set_viewport_size(ZOOMED)
     try:
-        widths = page.evaluate(
-            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-        )
+        for viewport, where in ((ZOOMED, "200 % zoom"), (NARROW, "320 px")):
+            page.set_viewport_size(viewport)
+            widths = page.evaluate(
+                "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert widths[0] <= widths[1], (
+                f"{page.url} scrolls sideways at {where}: "
+                f"content {widths[0]} px, window {widths[1]} px"
+            )
     finally:
         page.set_viewport_size(size)
-    assert widths[0] <= widths[1], (
-        f"scrolls sideways at 200 % zoom: content {widths[0]} px, window {widths[1]} px"
-    )
 
 
 def assert_accessible(page: Page, *, skip_rules: Iterable[str] = ()) -> None:
@@ -187,12 +193,12 @@ def assert_accessible(page: Page, *, skip_rules: Iterable[str] = ()) -> None:
     axe-core finds no serious or critical violation of the WCAG 2.1 A/AA rules (minus
     `skip_rules`, each of which needs a comment at the call site saying why), <html> has
     lang="de", keyboard focus is visible, and the page needs no horizontal scrolling at
-    200 % zoom of a 1280 px window.
+    200 % zoom of a 1280 px window nor at 320 px (WCAG 1.4.10).
     """
     violations = _axe_violations(page, skip_rules)
     assert not violations, f"accessibility violations on {page.url}:\n{_describe(violations)}"
     assert page.locator("html").get_attribute("lang") == "de", f'{page.url} lacks lang="de"'
-    _assert_no_horizontal_scroll_zoomed(page)
+    _assert_no_horizontal_scroll(page)
     _assert_visible_focus(page)
 
 

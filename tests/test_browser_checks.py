@@ -32,6 +32,7 @@ def test_it_passes_a_plain_german_page(page):
         ({"lang": "en"}, 'lacks lang="de"'),
         ({"style": "a:focus { outline: none; }"}, "no visible focus"),
         ({"extra": '<div style="width: 900px">Breit</div>'}, "scrolls sideways at 200 % zoom"),
+        ({"extra": '<div style="width: 400px">Schmal</div>'}, "scrolls sideways at 320 px"),
     ],
 )
 def test_it_fails_a_page_with_a_barrier(page, problem, message):

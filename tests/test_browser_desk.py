@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from bookings import roles
 from bookings.models import Appointment, InboundMessage, Reminder, Topic
 from bookings.services import appointment_book
-from tests.browser import PASSWORD, assert_accessible, screenshot, tab_to, type_login
+from tests.browser import DESKTOP, PASSWORD, assert_accessible, screenshot, tab_to, type_login
 from tests.conftest import at, make_senior, make_user, make_workshop
 
 pytestmark = pytest.mark.browser
@@ -19,6 +19,13 @@ pytestmark = pytest.mark.browser
 SEARCH_LABEL = "Name oder Telefonnummer"
 REPLY = "Kann ich meinen Enkel mitbringen?"
 NOT_REACHED = "Nach drei Anrufen nicht erreicht."
+A4_LANDSCAPE = {"width": 1030, "height": 730}
+# True when the element's text is laid out on a single line.
+ONE_LINE = """el => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size === 1;
+}"""
 
 
 def type_search(page: Page, text: str) -> None:
@@ -187,7 +194,6 @@ def test_it_keeps_every_desk_page_accessible(new_page, office_staff, desk_world,
     slot_page(page, senior, topic)
     expect(book_buttons(page).first).to_be_focused()
     assert_accessible(page)
-    screenshot(page, "desk-slots")
 
     book_buttons(page).first.press("Enter")
     expect(page.get_by_role("heading", name="Termin gebucht")).to_be_visible()
@@ -211,6 +217,16 @@ def test_it_keeps_every_desk_page_accessible(new_page, office_staff, desk_world,
     page.get_by_role("link", name="Druckansicht").click()
     expect(page.get_by_text("WhatsApp für Einsteiger").first).to_be_visible()
     assert_accessible(page)
+    # On paper (A4 landscape less the margins: about 1030 px), times ("10:00–11:00") and
+    # phone numbers stay on one line each.
+    page.emulate_media(media="print")
+    page.set_viewport_size(A4_LANDSCAPE)
+    row = page.get_by_role("row").filter(has_text="Gertrud Müller")
+    for cell in (row.get_by_role("cell").nth(0), row.get_by_role("cell").nth(2)):
+        assert cell.evaluate(ONE_LINE), f"breaks across lines: {cell.inner_text()}"
+    screenshot(page, "desk-daylist-print")
+    page.emulate_media(media="screen")
+    page.set_viewport_size(DESKTOP)
 
     page.goto("/buero/workshops/")
     page.get_by_role("link", name=re.compile(workshop.title)).first.click()

@@ -58,6 +58,18 @@ def test_it_lets_a_helper_on_the_phone_take_an_absence(new_page, helper, booked,
     page = new_page(helper.user, viewport=PHONE, is_mobile=True, has_touch=True)
     page.goto("/ehrenamt/")
 
+    # At a glance: the first appointment's time and place fill no more than the first
+    # screen, and the time is larger than the address.
+    first = page.locator("article").first
+    time, address = first.locator(".entry-time"), first.get_by_role("link").first
+    expect(time).to_have_text("10:00–11:00 Uhr")
+    expect(time).to_be_in_viewport(ratio=1)
+    assert time.bounding_box()["y"] < PHONE["height"] / 2, "header and tabs take half the screen"
+    expect(address).to_be_in_viewport(ratio=1)
+    font_size = "el => parseFloat(getComputedStyle(el).fontSize)"
+    assert time.evaluate(font_size) > address.evaluate(font_size)
+    expect(page).to_have_title("Meine Termine – Digitale Hilfe")
+
     # Grouped by day: each day is a region named by its heading, holding its appointments.
     days = page.get_by_role("region")
     expect(days).to_have_count(2)
@@ -71,6 +83,7 @@ def test_it_lets_a_helper_on_the_phone_take_an_absence(new_page, helper, booked,
 
     page.get_by_role("link", name="Vergangene").tap()
     expect(page.get_by_role("link", name="Vergangene")).to_have_attribute("aria-current", "page")
+    expect(page).to_have_title("Vergangene Termine – Digitale Hilfe")
     expect(
         page.get_by_text("In den letzten drei Monaten hatten Sie keine Termine.")
     ).to_be_visible()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from bookings.models import Registration, RegistrationStatus, Workshop
 from tests.conftest import at, make_senior, make_workshop
@@ -104,3 +105,22 @@ def test_it_refuses_workshops_to_helpers(client, helper, workshop, senior):
     assert client.get(reverse("desk:workshop", args=[workshop.pk])).status_code == 403
     assert register(client, workshop, senior).status_code == 403
     assert not Registration.objects.exists()
+
+
+def test_it_says_cancel_registration_not_log_out_in_both_languages(
+    client, settings, office_staff, workshop, senior
+):
+    client.force_login(office_staff)
+    register(client, workshop, senior)
+    url = reverse("desk:workshop", args=[workshop.pk])
+
+    german = client.get(url).content.decode()
+    assert german.count(">Abmelden<") == 1  # the logout only
+    assert "Anmeldung stornieren<span" in german
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    # The request switches this thread to English; the override switches it back afterwards.
+    with translation.override("de"):
+        english = client.get(url).content.decode()
+    assert "Cancel registration<span" in english
+    assert english.count("Log out") == 1

@@ -71,9 +71,16 @@ def test_it_hides_anonymised_seniors(staff_client):
 
 
 def test_it_offers_what_was_typed_in_the_new_senior_form(staff_client):
-    response = staff_client.post(reverse("desk:search"), {"q": "0631 555"})
+    response = staff_client.post(reverse("desk:search"), {"q": "0631 555123"})
     assert response.context["results"] == []
-    assert response.context["senior_form"].initial == {"phone": "0631 555"}
+    assert response.context["senior_form"].initial == {"phone": "0631 555123"}
+
+
+@pytest.mark.parametrize("typed", ["4711", "0631 5", "12345678901234567"])
+def test_it_does_not_prefill_the_last_digits_as_a_phone_number(staff_client, typed):
+    response = staff_client.post(reverse("desk:search"), {"q": typed, "new": "1"})
+    assert response.context["senior_form"].initial == {}
+    assert "autofocus" in response.context["senior_form"].fields["first_name"].widget.attrs
 
 
 def test_it_creates_a_senior_with_the_channel_from_the_number(staff_client, office):
@@ -132,7 +139,8 @@ def test_it_lists_the_home_district_office_first(
     own, others = response.context["slot_groups"]
     assert {slot.helper_id for slot in own.slots} == {helper.pk}
     assert {slot.helper_id for slot in others.slots} == {other_helper.pk}
-    assert len(own.slots) == 10
+    # A full page of ten ends before its last time, which the next page offers whole.
+    assert len(own.slots) == 9
     html = response.content.decode()
     assert html.index("Im eigenen Stadtteil") < html.index("In anderen Stadtteilbüros")
 
@@ -144,6 +152,33 @@ def test_it_pages_forward_with_show_more(staff_client, senior, helper, topic, mo
     second = staff_client.get(f"{url}?{group.more_query}")
     (next_group,) = second.context["slot_groups"]
     assert next_group.slots[0].starts_at > group.slots[-1].starts_at
+
+
+def test_it_offers_each_time_once_with_the_first_helper_by_name(
+    staff_client, senior, office, topic, monday
+):
+    helpers = {
+        name: make_helper(office, topic, first_name=name) for name in ("Sabine", "Anna", "Otto")
+    }
+    url = reverse("desk:senior", args=[senior.pk])
+    first = staff_client.get(url, {"topic": topic.pk, "first_day": monday})
+    (group,) = first.context["slot_groups"]
+
+    # Ten slots: 10:00 and 11:00 with all three helpers, then 10:00 of the next day with
+    # three and 11:00 with one; that last time goes whole to the next page.
+    assert [len(day.lines) for day in group.days] == [2, 1]
+    for line in (line for day in group.days for line in day.lines):
+        assert line.slot.helper_id == helpers["Anna"].pk
+        assert [slot.helper_first_name for slot in line.alternatives] == ["Otto", "Sabine"]
+    assert group.days[0].day == monday
+    html = first.content.decode()
+    assert "2 weitere Helfende frei" in html
+
+    second = staff_client.get(f"{url}?{group.more_query}")
+    (next_group,) = second.context["slot_groups"]
+    first_line = next_group.days[0].lines[0]
+    assert first_line.slot.starts_at == at(monday + datetime.timedelta(days=1), 11)
+    assert len(first_line.alternatives) == 2
 
 
 def test_it_refuses_the_senior_page_to_helpers(client, helper, senior):
@@ -256,7 +291,9 @@ def test_it_books_by_keyboard_with_one_submit_button_per_slot(
     html = staff_client.get(
         reverse("desk:senior", args=[senior.pk]), {"topic": topic.pk, "first_day": monday}
     ).content.decode()
-    assert html.count('<button type="submit" class="btn btn-success"') == 10
+    assert (
+        html.count('<button type="submit" class="btn btn-success"') == 9
+    )  # a full page ends before its last time
     assert html.count("autofocus>Buchen") == 1
 
 

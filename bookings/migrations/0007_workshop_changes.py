@@ -29,7 +29,7 @@ def _seat_triggers(create: bool):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0004_reminders_outbox'),
+        ('bookings', '0006_rebooking_holds_reminders'),
     ]
 
     operations = [

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from bookings import services
 from bookings.desk import selectors
 from bookings.desk.forms import CancelForm, NoteForm, SlotChoiceForm
-from bookings.desk.views.booking import refreshed, search_form_for, slot_groups, slot_parts
+from bookings.desk.views.booking import refreshed, search_form_for, slot_context, slot_parts
 from bookings.models import Appointment, AppointmentStatus
 from bookings.roles import desk_view
 
@@ -52,15 +52,11 @@ def _fixed(appointment: Appointment) -> dict:
     return {"topic": appointment.topic_id, "device": reservation.device.kind if reservation else ""}
 
 
-def _render_move(request, appointment, form, *, status=200, **extra) -> HttpResponse:
+def _render_move(request, appointment, form, *, status=200, booking_error="") -> HttpResponse:
     context = {
         "appointment": appointment,
         "senior": appointment.senior,
-        "slot_form": form,
-        "slot_groups": slot_groups(form, appointment.senior) if form.is_valid() else [],
-        # After a search (or a refused booking) Enter books the first slot.
-        "focus_slots": "topic" in request.GET or request.method == "POST",
-        **extra,
+        **slot_context(form, appointment.senior, booking_error=booking_error),
     }
     return render(request, "desk/move.html", context, status=status)
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import functools
+from itertools import groupby
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,14 +27,50 @@ SLOTS_PER_PAGE = 10
 
 
 @dataclasses.dataclass
+class SlotLine:
+    """One start time, read aloud as one sentence: the offered slot and the other choices."""
+
+    slot: Slot
+    alternatives: list[Slot]
+
+
+@dataclasses.dataclass
+class SlotDay:
+    day: datetime.date
+    lines: list[SlotLine]
+
+
+@dataclasses.dataclass
 class SlotGroup:
     title: str
     slots: list[Slot]
     more_query: str  # query string of the "show more" link, empty if nothing more
 
+    @functools.cached_property
+    def days(self) -> list[SlotDay]:
+        return slot_days(self.slots)
 
-def _more_link(form: SlotSearchForm, slots: list[Slot], **extra) -> str:
-    if len(slots) < SLOTS_PER_PAGE:
+
+def _offer_order(slot: Slot) -> tuple[str, str, int]:
+    return (slot.office_name, slot.helper_first_name, slot.helper_id)
+
+
+def slot_days(slots: list[Slot]) -> list[SlotDay]:
+    """The slots by local day, one line per start time. The rule for who is offered: the
+    group already puts the caller's own district first; within a time, the office and then
+    the helper whose name comes first in the alphabet. The others stay one click away."""
+    days = []
+    for day, same_day in groupby(slots, key=lambda slot: timezone.localdate(slot.starts_at)):
+        lines = []
+        for _starts_at, same_time in groupby(same_day, key=lambda slot: slot.starts_at):
+            offered, *others = sorted(same_time, key=_offer_order)
+            lines.append(SlotLine(offered, others))
+        days.append(SlotDay(day, lines))
+    return days
+
+
+def _more_link(form: SlotSearchForm, slots: list[Slot], full: bool, **extra) -> str:
+    if not full or not slots:
         return ""
     params = QueryDict(mutable=True)
     for name in ("topic", "device", "office", "part_of_day", "first_day"):
@@ -43,21 +83,32 @@ def _more_link(form: SlotSearchForm, slots: list[Slot], **extra) -> str:
     return params.urlencode()
 
 
+def _page(query) -> tuple[list[Slot], bool]:
+    """One page of free slots, and whether more may follow. A full page ends before its last
+    start time, which may go on on the next page: a time is offered once, with all its
+    helpers, never split across two pages."""
+    slots = free_slots(query, limit=SLOTS_PER_PAGE)
+    full = len(slots) == SLOTS_PER_PAGE
+    if full and slots[0].starts_at != slots[-1].starts_at:
+        slots = [slot for slot in slots if slot.starts_at != slots[-1].starts_at]
+    return slots, full
+
+
 def slot_groups(form: SlotSearchForm, senior: Senior) -> list[SlotGroup]:
     """The next free slots: the senior's own district office first, then the others."""
     data = form.cleaned_data
     home = tuple(office.pk for office in selectors.home_offices(senior))
     if data.get("office") or not home:
-        slots = free_slots(form.query(), limit=SLOTS_PER_PAGE)
-        return [SlotGroup(_("Nächste freie Termine"), slots, _more_link(form, slots))]
-    others = free_slots(form.query(skip=home), limit=SLOTS_PER_PAGE)
+        slots, full = _page(form.query())
+        return [SlotGroup(_("Nächste freie Termine"), slots, _more_link(form, slots, full))]
+    others, full = _page(form.query(skip=home))
     other_group = SlotGroup(
-        _("In anderen Stadtteilbüros"), others, _more_link(form, others, others="on")
+        _("In anderen Stadtteilbüros"), others, _more_link(form, others, full, others="on")
     )
     if data.get("others"):
         return [other_group]
-    own = free_slots(form.query(offices=home), limit=SLOTS_PER_PAGE)
-    own_more = _more_link(form, own, office=home[0]) if len(home) == 1 else ""
+    own, full = _page(form.query(offices=home))
+    own_more = _more_link(form, own, full, office=home[0]) if len(home) == 1 else ""
     return [SlotGroup(_("Im eigenen Stadtteil"), own, own_more), other_group]
 
 
@@ -74,14 +125,33 @@ def search_form_for(data: QueryDict, *, fixed: dict | None = None) -> SlotSearch
     return form
 
 
+def _searched(form: SlotSearchForm) -> str:
+    """What the list shows, in words: "Smartphone, bringt eigenes Gerät mit"."""
+    device = dict(form.fields["device"].choices).get(form.cleaned_data.get("device") or "")
+    return f"{form.cleaned_data['topic']}, {device}"
+
+
+def slot_context(form: SlotSearchForm, senior: Senior, *, booking_error: str = "") -> dict:
+    """The slot list and where the focus goes: a refusal's message, else the first "Buchen"
+    (a default search has already run), else "Thema" when nothing is free."""
+    groups = slot_groups(form, senior) if form.is_valid() else []
+    first = next((group.days[0].lines[0].slot for group in groups if group.slots), None)
+    if form.is_valid() and first is None and not booking_error:
+        form.fields["topic"].widget.attrs["autofocus"] = True
+    return {
+        "slot_form": form,
+        "slot_groups": groups,
+        "autofocus_slot": None if booking_error else first,
+        "searched": _searched(form) if form.is_valid() else "",
+        "booking_error": booking_error,
+    }
+
+
 def render_senior(request, senior: Senior, form: SlotSearchForm, *, status: int = 200, **extra):
     context = {
         "senior": senior,
         "channel_label": Senior.Channel(senior.reminder_channel).label,
-        "slot_form": form,
-        "slot_groups": slot_groups(form, senior) if form.is_valid() else [],
-        # After a search (or a refused booking) Enter books the first slot.
-        "focus_slots": "topic" in request.GET or request.method == "POST",
+        **slot_context(form, senior, booking_error=extra.pop("booking_error", "")),
         "appointments": selectors.upcoming_appointments(senior),
         "workshops": selectors.upcoming_workshops()[:10],
         **extra,

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bookings.desk import selectors
 from bookings.desk.forms import SeniorForm, SeniorSearchForm
+from bookings.phones import parse_phone
 from bookings.roles import desk_view
 
 
 def _prefill(text: str) -> dict[str, str]:
-    """Carry what was typed into the new-senior form: digits as phone, words as name."""
+    """Carry what was typed into the new-senior form: words as name, digits as phone, but
+    only a whole number: the last digits typed to search would just have to be deleted."""
     text = text.strip()
     if not text:
         return {}
     if re.search(r"[^\W\d_]", text):
         first, _sep, last = text.rpartition(" ")
         return {"first_name": first, "last_name": last} if first else {"last_name": last}
+    try:
+        parse_phone(text)
+    except ValidationError:
+        return {}
     return {"phone": text}
 
 
@@ -29,11 +36,20 @@ def search_context(request: HttpRequest, senior_form: SeniorForm | None = None) 
     form = SeniorSearchForm(request.POST or None)
     text = request.POST.get("q", "").strip()
     results = selectors.senior_search(text) if text else []
+    # After "Neue Person anlegen" the form has the focus, at its first empty field; with
+    # errors, static/js/focus-errors.js puts it on the first error instead.
+    creating = senior_form is not None or bool(request.POST.get("new"))
+    if senior_form is None:
+        senior_form = SeniorForm(initial=_prefill(text))
+        if creating:
+            empty = next(name for name in senior_form.fields if not senior_form.initial.get(name))
+            senior_form.fields[empty].widget.attrs["autofocus"] = True
     return {
         "search_form": form,
         "query": text,
         "results": results,
-        "senior_form": senior_form or SeniorForm(initial=_prefill(text)),
+        "senior_form": senior_form,
+        "creating": creating,
     }
 
 
