@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.models import Helper
+from bookings.models import Appointment, AppointmentStatus, Helper, Senior
 from neighborhoods.models import Office
 
 
@@ -58,3 +58,15 @@ def slot_problem(
             "helper": helper
         }
     return None
+
+
+def senior_clashes(
+    *, senior: Senior, starts_at: datetime.datetime, ends_at: datetime.datetime
+) -> list[Appointment]:
+    """The senior's appointments (not cancelled) that overlap this time, earliest first."""
+    return list(
+        Appointment.objects.filter(senior=senior, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .select_related("office")
+        .order_by("starts_at")
+    )

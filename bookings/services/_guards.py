@@ -20,6 +20,8 @@ from bookings.models import (
 HELPER_GUARD = "assignment_no_overlap"
 DEVICE_GUARD = "loan_reservation_no_overlap"
 SEATS_GUARD = "workshop_full"
+# Migration 0005: a senior's appointments never overlap.
+SENIOR_GUARD = "appointment_senior_no_overlap"
 
 
 class BookingError(ValidationError):
@@ -43,6 +45,24 @@ def _helper_guard():
     except IntegrityError as exc:
         if HELPER_GUARD in str(exc):
             raise SlotTaken(_("Dieser Termin wurde gerade vergeben."), code="slot_taken") from exc
+        raise
+
+
+class SeniorBusy(BookingError):
+    """The senior already has another appointment at an overlapping time."""
+
+
+@contextlib.contextmanager
+def _senior_guard():
+    """Turn the database's refusal of a senior's overlapping appointment into `SeniorBusy`."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if SENIOR_GUARD in str(exc):
+            raise SeniorBusy(
+                _("Diese Person hat zu dieser Zeit schon einen Termin."), code="senior_busy"
+            ) from exc
         raise
 
 

@@ -27,6 +27,7 @@ from bookings.services._guards import (
     _check_slot,
     _helper_guard,
     _reserve_loan_device,
+    _senior_guard,
 )
 from neighborhoods.models import Office
 
@@ -46,7 +47,8 @@ def appointment_book(
     """Book an individual appointment and queue its confirmation and reminder.
 
     Without `loan_device_kind` the senior brings an own device. Raises `SlotTaken` if
-    the helper was booked meanwhile, `NoLoanDevice`, or `BookingError` for a slot
+    the helper was booked meanwhile, `SeniorBusy` if the senior has an appointment at an
+    overlapping time, `NoLoanDevice`, or `BookingError` for a slot
     outside availability, opening hours, a closure, a holiday or an absence.
     """
     ends_at = starts_at + datetime.timedelta(minutes=topic.duration_minutes)
@@ -63,7 +65,8 @@ def appointment_book(
         booked_by=booked_by,
     )
     appointment.full_clean()
-    appointment.save()
+    with _senior_guard():
+        appointment.save()
     with _helper_guard():
         Assignment.objects.create(
             helper=helper, appointment=appointment, starts_at=starts_at, ends_at=ends_at
@@ -126,7 +129,8 @@ def appointment_move(
     appointment.needs_rebooking = False
     appointment.confirmed_at = None
     appointment.sequence += 1
-    appointment.save()
+    with _senior_guard():
+        appointment.save()
     with _helper_guard():
         Assignment.objects.filter(appointment=appointment).update(
             helper=helper, starts_at=starts_at, ends_at=ends_at

@@ -49,11 +49,12 @@ def _fixed(appointment: Appointment) -> dict:
 
 
 def _render_move(request, appointment, form, *, status=200, **extra) -> HttpResponse:
+    groups = slot_groups(form, appointment.senior, moving=appointment) if form.is_valid() else []
     context = {
         "appointment": appointment,
         "senior": appointment.senior,
         "slot_form": form,
-        "slot_groups": slot_groups(form, appointment.senior) if form.is_valid() else [],
+        "slot_groups": groups,
         # After a search (or a refused booking) Enter books the first slot.
         "focus_slots": "topic" in request.GET or request.method == "POST",
         **extra,

@@ -43,20 +43,24 @@ def _more_link(form: SlotSearchForm, slots: list[Slot], **extra) -> str:
     return params.urlencode()
 
 
-def slot_groups(form: SlotSearchForm, senior: Senior) -> list[SlotGroup]:
-    """The next free slots: the senior's own district office first, then the others."""
+def slot_groups(
+    form: SlotSearchForm, senior: Senior, *, moving: Appointment | None = None
+) -> list[SlotGroup]:
+    """The next free slots: the senior's own district office first, then the others;
+    none at which the senior is busy (except with the appointment being moved)."""
     data = form.cleaned_data
+    busy = {"senior_id": senior.pk, "moving_id": moving.pk if moving else None}
     home = tuple(office.pk for office in selectors.home_offices(senior))
     if data.get("office") or not home:
-        slots = free_slots(form.query(), limit=SLOTS_PER_PAGE)
+        slots = free_slots(form.query(**busy), limit=SLOTS_PER_PAGE)
         return [SlotGroup(_("Nächste freie Termine"), slots, _more_link(form, slots))]
-    others = free_slots(form.query(skip=home), limit=SLOTS_PER_PAGE)
+    others = free_slots(form.query(skip=home, **busy), limit=SLOTS_PER_PAGE)
     other_group = SlotGroup(
         _("In anderen Stadtteilbüros"), others, _more_link(form, others, others="on")
     )
     if data.get("others"):
         return [other_group]
-    own = free_slots(form.query(offices=home), limit=SLOTS_PER_PAGE)
+    own = free_slots(form.query(offices=home, **busy), limit=SLOTS_PER_PAGE)
     own_more = _more_link(form, own, office=home[0]) if len(home) == 1 else ""
     return [SlotGroup(_("Im eigenen Stadtteil"), own, own_more), other_group]
 
