@@ -14,8 +14,9 @@ from django.urls import reverse
 from bookings import services
 from bookings.availability import SlotQuery, free_slots, senior_clashes
 from bookings.models import Appointment, AppointmentStatus, Assignment
-from tests.conftest import at, make_helper, make_senior, make_workshop
+from tests.conftest import at, make_helper, make_senior, make_workshop, needs_postgres
 from tests.reminder_fixtures import book
+from tests.test_booking_race import RACERS, race
 
 
 def _raw(senior, helper, office, topic, starts_at, **extra):
@@ -179,3 +180,22 @@ def test_a_workshop_without_clash_gives_no_warning(
     )
     texts = [str(message) for message in response.context["messages"]]
     assert not any("schon einen Termin" in text for text in texts), texts
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_desks_racing_to_book_one_senior_twice_get_one_booking(office, topic, monday):
+    senior = make_senior()
+    helpers = [make_helper(office, topic, first_name=f"H{i}") for i in range(RACERS)]
+
+    results = race(
+        lambda i: services.appointment_book(
+            senior=senior, helper=helpers[i], office=office, topic=topic, starts_at=at(monday, 10)
+        )
+    )
+
+    errors = [result for result in results if isinstance(result, Exception)]
+    assert len(errors) == RACERS - 1
+    assert all(isinstance(error, services.SeniorBusy) for error in errors), errors
+    assert Appointment.objects.filter(senior=senior).count() == 1
+    assert Assignment.objects.count() == 1
