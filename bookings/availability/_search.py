@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
+from bookings.availability._rules import on_grid
 from bookings.models import (
     Absence,
     Appointment,
@@ -362,10 +363,12 @@ def _slots_from(row: _Range, day, query, loaded, window, duration, now) -> list[
         if opens < ends and closes > starts
     ]
     found = []
+    base = _at(day, starts)
     for start, end in _minus(free, window.busy[helper_id]):
+        start = on_grid(start, base)
         while start + duration <= end:
             slot = Slot(start, start + duration, office_id, office_name, helper_id, first_name)
-            start += duration
+            start = on_grid(start + duration, base)
             if slot.starts_at <= now or not _wanted(slot, query):
                 continue
             if any(b < slot.ends_at and e > slot.starts_at for b, e in loaded.senior_busy):

@@ -86,7 +86,9 @@ def _reserve_loan_device(appointment: Appointment, kind: str) -> LoanReservation
     )
 
 
-def _check_slot(helper, office, starts_at, ends_at) -> None:
-    problem = slot_problem(helper=helper, office=office, starts_at=starts_at, ends_at=ends_at)
+def _check_slot(helper, office, starts_at, ends_at, topic) -> None:
+    problem = slot_problem(
+        helper=helper, office=office, starts_at=starts_at, ends_at=ends_at, topic=topic
+    )
     if problem:
         raise BookingError(problem, code="slot_invalid")

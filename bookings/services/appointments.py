@@ -52,7 +52,7 @@ def appointment_book(
     outside availability, opening hours, a closure, a holiday or an absence.
     """
     ends_at = starts_at + datetime.timedelta(minutes=topic.duration_minutes)
-    _check_slot(helper, office, starts_at, ends_at)
+    _check_slot(helper, office, starts_at, ends_at, topic)
     appointment = Appointment(
         senior=senior,
         helper=helper,
@@ -117,7 +117,7 @@ def appointment_move(
     if appointment.status != AppointmentStatus.BOOKED:
         raise BookingError(_("Nur gebuchte Termine können verlegt werden."), code="not_booked")
     ends_at = starts_at + (appointment.ends_at - appointment.starts_at)
-    _check_slot(helper, office, starts_at, ends_at)
+    _check_slot(helper, office, starts_at, ends_at, appointment.topic)
     loan_kind = None
     previous_helper = appointment.helper
     reservation = LoanReservation.objects.filter(appointment=appointment).first()

@@ -32,7 +32,9 @@ def _render(request, appointment, *, status=200, **forms) -> HttpResponse:
         "appointment": appointment,
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "note_form": forms.get("note_form") or NoteForm(initial={"note": appointment.note}),
-        "can_mark": appointment.status != AppointmentStatus.CANCELLED,
+        # Attended / no-show only from the appointment's day on (the service refuses earlier).
+        "can_mark": appointment.status != AppointmentStatus.CANCELLED
+        and timezone.localdate(appointment.starts_at) <= timezone.localdate(),
     }
     return render(request, "desk/appointment.html", context, status=status)
 
