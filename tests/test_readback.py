@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bookings import services
 from bookings.desk.readback import confirmation_note
@@ -14,6 +14,13 @@ from bookings.models import Reminder
 from bookings.outbox.dispatch import dispatch_due
 from tests.conftest import at, make_senior
 from tests.reminder_fixtures import a_weekday_morning, book, travel
+
+
+@pytest.fixture(autouse=True)
+def german():
+    # Notes are for staff in their language; these tests read the German ones.
+    with translation.override("de"):
+        yield
 
 
 @pytest.fixture

@@ -199,3 +199,12 @@ def test_desks_racing_to_book_one_senior_twice_get_one_booking(office, topic, mo
     assert all(isinstance(error, services.SeniorBusy) for error in errors), errors
     assert Appointment.objects.filter(senior=senior).count() == 1
     assert Assignment.objects.count() == 1
+
+
+def test_the_same_caller_in_the_same_slot_again_is_a_taken_slot(
+    senior, helper, office, topic, monday
+):
+    # What the slower of two desks booking one caller at once hears.
+    book(senior, helper, office, topic, at(monday, 10))
+    with pytest.raises(services.SlotTaken, match="Dieser Termin wurde gerade vergeben"):
+        book(senior, helper, office, topic, at(monday, 10))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from bookings.availability import slot_problem
 from bookings.models import (
     Appointment,
+    Assignment,
     LoanDevice,
     LoanReservation,
 )
@@ -53,13 +54,22 @@ class SeniorBusy(BookingError):
 
 
 @contextlib.contextmanager
-def _senior_guard():
-    """Turn the database's refusal of a senior's overlapping appointment into `SeniorBusy`."""
+def _senior_guard(*, helper, starts_at, ends_at):
+    """Turn the database's refusal of a senior's overlapping appointment into `SeniorBusy`,
+    or into `SlotTaken` if the helper is taken then too: two desks booking the same
+    caller into the same slot is a lost race, and staff expect to hear so."""
     try:
         with transaction.atomic():
             yield
     except IntegrityError as exc:
         if SENIOR_GUARD in str(exc):
+            helper_taken = Assignment.objects.filter(
+                helper=helper, starts_at__lt=ends_at, ends_at__gt=starts_at
+            ).exists()
+            if helper_taken:
+                raise SlotTaken(
+                    _("Dieser Termin wurde gerade vergeben."), code="slot_taken"
+                ) from exc
             raise SeniorBusy(
                 _("Diese Person hat zu dieser Zeit schon einen Termin."), code="senior_busy"
             ) from exc

@@ -65,7 +65,7 @@ def appointment_book(
         booked_by=booked_by,
     )
     appointment.full_clean()
-    with _senior_guard():
+    with _senior_guard(helper=helper, starts_at=starts_at, ends_at=ends_at):
         appointment.save()
     with _helper_guard():
         Assignment.objects.create(
@@ -129,7 +129,7 @@ def appointment_move(
     appointment.needs_rebooking = False
     appointment.confirmed_at = None
     appointment.sequence += 1
-    with _senior_guard():
+    with _senior_guard(helper=helper, starts_at=starts_at, ends_at=ends_at):
         appointment.save()
     with _helper_guard():
         Assignment.objects.filter(appointment=appointment).update(
