@@ -35,8 +35,33 @@ SQLITE = [
 SQLITE_REVERSE = [f"DROP TRIGGER IF EXISTS {GUARD}_insert", f"DROP TRIGGER IF EXISTS {GUARD}_update"]
 
 
-def _run(statements_by_vendor):
+_EXISTING_OVERLAPS = """
+    SELECT a.id, b.id FROM bookings_appointment a JOIN bookings_appointment b
+      ON a.senior_id = b.senior_id AND a.id < b.id
+     AND a.status <> 'cancelled' AND b.status <> 'cancelled'
+     AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at
+    ORDER BY a.id LIMIT 20
+"""
+
+
+def _refuse_existing_overlaps(schema_editor) -> None:
+    """Say which appointments clash rather than fail on the constraint: nothing is
+    cancelled silently, staff decide (cancel one of each pair, then migrate again)."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(_EXISTING_OVERLAPS)
+        pairs = cursor.fetchall()
+    if pairs:
+        listed = ", ".join(f"{first}/{second}" for first, second in pairs)
+        raise RuntimeError(
+            "Some seniors have overlapping appointments (ids): "
+            f"{listed}. Cancel one of each pair, then run migrate again."
+        )
+
+
+def _run(statements_by_vendor, *, check=False):
     def run(apps, schema_editor):
+        if check:
+            _refuse_existing_overlaps(schema_editor)
         statements = statements_by_vendor.get(schema_editor.connection.vendor)
         if statements is None:
             raise RuntimeError(
@@ -54,7 +79,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(
-            _run({"postgresql": POSTGRES, "sqlite": SQLITE}),
+            _run({"postgresql": POSTGRES, "sqlite": SQLITE}, check=True),
             _run({"postgresql": POSTGRES_REVERSE, "sqlite": SQLITE_REVERSE}),
         )
     ]
