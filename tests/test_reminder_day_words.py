@@ -156,3 +156,28 @@ def test_a_confirmation_held_until_the_appointment_day_says_heute(
         assert "ist heute, Montag" in render_text(confirmation)
     (sms,) = fake_twilio.messages()
     assert f"ist heute, Montag, {monday.day}. " in sms["Body"]
+
+
+def test_a_send_in_doubt_is_found_at_the_provider_after_midnight(
+    fake_twilio, senior, helper, office, topic, monday
+):
+    # Sent on Monday evening as "morgen", outcome unknown; on Tuesday the text would say
+    # "heute", but the provider must still be asked for the text as it went out.
+    tuesday = monday + datetime.timedelta(days=1)
+    appointment = book(senior, helper, office, topic, at(tuesday, 10))
+    reminder = appointment.reminders.get(kind=Reminder.Kind.DAY_BEFORE)
+    Reminder.objects.exclude(pk=reminder.pk).update(status=Reminder.Status.CANCELLED)
+    fake_twilio.fail(str(senior.phone), 500, 20500, went_out=True)
+
+    with travel(at(monday, 19, 50)):
+        dispatch_due()
+    reminder.refresh_from_db()
+    assert reminder.status == Reminder.Status.PENDING and reminder.uncertain_since
+    with travel(at(tuesday, 9)):
+        dispatch_due()
+
+    reminder.refresh_from_db()
+    (sms,) = fake_twilio.messages()
+    assert reminder.status == Reminder.Status.SENT
+    assert reminder.provider_sid == sms["_sid"]
+    assert f"ist morgen, Dienstag, {tuesday.day}. " in sms["Body"]

@@ -146,7 +146,7 @@ def _cut(value: str, limit: int | None) -> str:
     return value[: limit - 3].rstrip(" ,.-") + "..."
 
 
-def _context(reminder: Reminder, limit: int | None) -> dict:
+def _context(reminder: Reminder, limit: int | None, now: datetime.datetime | None) -> dict:
     """What the templates may say; every typed name is GSM-7 and at most `limit` long."""
     spoken = reminder.channel == Reminder.Channel.VOICE
     about = reminder.registration.workshop if reminder.registration_id else reminder.appointment
@@ -157,7 +157,7 @@ def _context(reminder: Reminder, limit: int | None) -> dict:
         "office_name": _cut(office.name, limit),
         "office_street": _cut(office.street, limit),
         "office_phone": office.phone.as_national if office.phone else "",
-        "when": when_words(about.starts_at, spoken=spoken),
+        "when": when_words(about.starts_at, spoken=spoken, now=now),
         "channel": reminder.channel,
         "spoken": spoken,
     }
@@ -190,23 +190,24 @@ def _template(reminder: Reminder) -> str:
     return f"outbox/{recipient}_{reminder.kind}.txt"
 
 
-def _render(reminder: Reminder, limit: int | None) -> str:
+def _render(reminder: Reminder, limit: int | None, now: datetime.datetime | None) -> str:
     with translation.override("de"):
-        text = render_to_string(_template(reminder), _context(reminder, limit))
+        text = render_to_string(_template(reminder), _context(reminder, limit, now))
     return " ".join(text.split())
 
 
-def render_text(reminder: Reminder) -> str:
+def render_text(reminder: Reminder, *, now: datetime.datetime | None = None) -> str:
     """The message body for the reminder's recipient and channel, in German, rendered
-    when it is sent so that "heute" and "morgen" are true then.
+    when it is sent so that "heute" and "morgen" are true then (`now`: as it read at
+    another moment, e.g. an earlier attempt).
 
     SMS and call texts are GSM-7 and at most two segments: typed names are cut shorter
     until they fit, and as a last resort the text itself is cut.
     """
     if reminder.channel == Reminder.Channel.EMAIL:
-        return _render(reminder, None)
+        return _render(reminder, None, now)
     for limit in _NAME_LIMITS:
-        text = gsm7(_render(reminder, limit))
+        text = gsm7(_render(reminder, limit, now))
         if sms_segments(text) <= SMS_MAX_SEGMENTS:
             return text
     while sms_segments(text + "...") > SMS_MAX_SEGMENTS:
