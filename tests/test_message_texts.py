@@ -49,6 +49,8 @@ def longest_office(office):
 @pytest.mark.parametrize("channel", ["sms", "voice"])
 def test_every_senior_and_helper_text_fits(longest_office, topic, monday, channel):
     office = longest_office
+    topic.name = ("Online-Dienste der Verwaltung – „Bürgerkonto“ " + "ü" * 80)[:80]
+    topic.save()
     helper = make_helper(office, topic)
     helper.user.email = "sabine@example.org"
     helper.user.save()

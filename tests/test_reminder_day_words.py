@@ -13,7 +13,7 @@ from bookings.models import Reminder
 from bookings.outbox.dispatch import dispatch_due
 from bookings.outbox.queue import day_before_due
 from bookings.outbox.texts import day_words, render_text
-from tests.conftest import at
+from tests.conftest import at, make_senior
 from tests.reminder_fixtures import book, travel
 
 WEEKDAYS = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
@@ -181,3 +181,17 @@ def test_a_send_in_doubt_is_found_at_the_provider_after_midnight(
     assert reminder.status == Reminder.Status.SENT
     assert reminder.provider_sid == sms["_sid"]
     assert f"ist morgen, Dienstag, {tuesday.day}. " in sms["Body"]
+
+
+def test_a_call_says_the_same_day_words(helper, office, topic, monday):
+    senior = make_senior(phone="+49631123456")  # a landline: a call
+    tuesday = monday + datetime.timedelta(days=1)
+    appointment = book(senior, helper, office, topic, at(tuesday, 10, 30))
+    reminder = appointment.reminders.get(kind=Reminder.Kind.DAY_BEFORE)
+    assert reminder.channel == Reminder.Channel.VOICE
+
+    with travel(at(monday, 10)):
+        text = render_text(reminder)
+
+    assert f"ist morgen, Dienstag, {tuesday.day}. " in text
+    assert text.count("um 10 Uhr 30") == 1
