@@ -82,7 +82,8 @@ def slot_problem(
     step = int(SLOT_STEP.total_seconds() // 60)
     range_starts = list(available.values_list("starts", flat=True))
     if not any(
-        (_minutes(starts) - _minutes(begins)) % step == 0 and not starts.second
+        (_minutes(starts) - _minutes(begins)) % step == 0
+        and not (starts.second or starts.microsecond)
         for begins in range_starts
     ):
         return _(
