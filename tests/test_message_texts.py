@@ -156,3 +156,16 @@ def test_texts_are_not_html_escaped(senior, helper, office, topic, monday):
     appointment = book(senior, helper, office, topic, at(monday, 10))
     reminder = appointment.reminders.get(kind=Reminder.Kind.CONFIRMATION)
     assert "Bahnhof & Markt" in render_text(reminder)
+
+
+def test_as_a_last_resort_the_text_itself_is_cut(monkeypatch, longest_office, topic, monday):
+    from bookings.outbox import texts
+
+    monkeypatch.setattr(texts, "_NAME_LIMITS", (None,))  # no shorter names to try
+    senior = make_senior(first_name=LONGEST_FIRST, last_name=LONGEST_LAST)
+    appointment = book(
+        senior, make_helper(longest_office, topic), longest_office, topic, at(monday, 10)
+    )
+    text = render_text(appointment.reminders.get(kind=Reminder.Kind.CONFIRMATION))
+    assert sms_segments(text) == 2
+    assert text.endswith("...") and "  " not in text
