@@ -32,13 +32,12 @@ from bookings.inbound.replies import reply_keypad, reply_sms
 from bookings.models import Absence, Appointment, Availability, Registration, Reminder
 from bookings.outbox import queue
 from bookings.outbox.dispatch import dispatch_due
-from bookings.outbox.texts import render_text
+from bookings.outbox.texts import day_words, render_text
 from tests.admin_forms import admin_form_data
 from tests.conftest import at, make_helper, make_office, make_senior, make_user, make_workshop
 from tests.test_staff_desk import slot_cursor
 
 PLACES = {"desk", "helper pages", "admin", "reply", "job"}
-MONTHS = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
 
 
 # --- The world ----------------------------------------------------------------------------
@@ -745,12 +744,12 @@ ROWS = [
 
 def _due(reminder: Reminder, w: World, original_start: datetime.datetime) -> str:
     if reminder.registration_id:
-        symbols = {"ws_eve": queue._day_before_due(w.workshop.starts_at)}
+        symbols = {"ws_eve": queue.day_before_due(w.workshop.starts_at)}
     else:
         # "eve" wins over "eve_old" when the appointment kept its day.
         symbols = {
-            "eve": queue._day_before_due(w.appointment.starts_at),
-            "eve_old": queue._day_before_due(original_start),
+            "eve": queue.day_before_due(w.appointment.starts_at),
+            "eve_old": queue.day_before_due(original_start),
         }
     for name, moment in symbols.items():
         if moment == reminder.due_at:
@@ -781,13 +780,13 @@ def outbox_rows(w: World, original_start) -> list[tuple]:
 
 
 def names_the_day(reminder: Reminder) -> bool:
-    """The text names the day the appointment (or workshop) is on."""
-    about = reminder.registration.workshop if reminder.registration_id else reminder.appointment
-    day = timezone.localtime(about.starts_at).date()
-    text = render_text(reminder)
-    if reminder.channel == Reminder.Channel.VOICE:
-        return f"{day.day}. {MONTHS.split()[day.month - 1]}" in text
-    return f"{day.day}.{day.month}." in text
+    """The text names the day the appointment (or workshop) is on, in the words that are
+    true now: "heute", "morgen" or the weekday, with the date."""
+    if reminder.registration_id:
+        about = reminder.registration.workshop
+    else:
+        about = reminder.workshop if reminder.workshop_id else reminder.appointment
+    return day_words(about.starts_at) in render_text(reminder)
 
 
 # --- The tests -------------------------------------------------------------------------------

@@ -168,3 +168,20 @@ def test_it_shows_each_message_state_on_the_appointment(staff_client, appointmen
     assert "Nachrichten" in page
     assert "Bestätigung" in page and "Erinnerung am Vortag" in page
     assert "wartet" in page or "gesendet" in page
+
+
+def test_the_mark_buttons_show_only_from_the_appointments_day_on(
+    staff_client, office_staff, appointment, office, monday
+):
+    buttons = 'name="status" value="attended"'
+    page = reverse("desk:appointment", args=[appointment.pk])
+    day_list = (reverse("desk:day_list"), {"office": office.pk, "day": monday})
+    for moment, shown in (
+        (at(monday - datetime.timedelta(days=1), 12), False),
+        (at(monday, 8), True),
+        (at(monday + datetime.timedelta(days=1), 8), True),
+    ):
+        with time_machine.travel(moment, tick=False):
+            staff_client.force_login(office_staff)
+            assert (buttons in staff_client.get(page).content.decode()) is shown, moment
+            assert (buttons in staff_client.get(*day_list).content.decode()) is shown, moment

@@ -8,9 +8,9 @@ import pytest
 
 from bookings import services
 from bookings.models import Reminder
-from bookings.outbox.texts import render_subject, render_text, sms_segments, spoken_when
-from tests.conftest import at, make_helper, make_senior
-from tests.reminder_fixtures import book
+from bookings.outbox.texts import gsm7, render_subject, render_text, sms_segments, spoken_when
+from tests.conftest import at, make_helper, make_senior, make_workshop
+from tests.reminder_fixtures import book, travel
 
 
 def test_segments_count_gsm7_and_refuse_typographic_characters():
@@ -27,20 +27,40 @@ def test_spoken_when_reads_well():
     assert spoken_when(moment) == "Dienstag, 1. Dezember, um 10 Uhr 30"
 
 
+MONTHS = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
+MONTHS = MONTHS.split()
+# The longest values the admin accepts, with the typographic characters people type.
+LONGEST_FIRST = ("Hannelore-Friederike „Lore“ " + "Ä" * 80)[:80]
+LONGEST_LAST = ("Schmidt–Überall’s " + "ß" * 80)[:80]
+LONGEST_OFFICE = ("Stadtteilbüro „Grübentälchen – Volkspark“ und Kotten-Nord " + "Ö" * 120)[:120]
+LONGEST_STREET = ("Am Großen Äckerchen 123a … Hinterhaus\u00a0links " + "ü" * 120)[:120]
+LONGEST_TITLE = ("„WhatsApp“ – Videotelefonie für Einsteiger… " + "x" * 120)[:120]
+
+
+@pytest.fixture
+def longest_office(office):
+    office.name = LONGEST_OFFICE
+    office.street = LONGEST_STREET
+    office.phone = "+4963112345678"
+    office.save()
+    return office
+
+
 @pytest.mark.parametrize("channel", ["sms", "voice"])
-def test_every_senior_and_helper_text_fits(office, topic, monday, channel):
+def test_every_senior_and_helper_text_fits(longest_office, topic, monday, channel):
+    office = longest_office
+    topic.name = ("Online-Dienste der Verwaltung – „Bürgerkonto“ " + "ü" * 80)[:80]
+    topic.save()
     helper = make_helper(office, topic)
     helper.user.email = "sabine@example.org"
     helper.user.save()
     phone = "+4915123456789" if channel == "sms" else "+49631123456"
-    senior = make_senior(
-        first_name="Hannelore-Friederike", last_name="Schmidt-Überall", phone=phone
-    )
-    office.name = "Stadtteilbüro Grübentälchen-Volkspark und Kotten-Nord"
-    office.street = "Am Großen Äckerchen 123a"
-    office.save()
+    senior = make_senior(first_name=LONGEST_FIRST, last_name=LONGEST_LAST, phone=phone)
     appointment = book(senior, helper, office, topic, at(monday, 10))
-    services.appointment_cancel(appointment=appointment, reason="senior")
+    moved = services.appointment_move(
+        appointment=appointment, helper=helper, office=office, starts_at=at(monday, 11)
+    )
+    services.appointment_cancel(appointment=moved, reason="senior")
     kinds = set()
     for reminder in Reminder.objects.filter(appointment=appointment).select_related(
         "appointment__office", "appointment__senior", "appointment__topic", "appointment__helper"
@@ -50,19 +70,70 @@ def test_every_senior_and_helper_text_fits(office, topic, monday, channel):
         kinds.add((bool(reminder.helper_id), reminder.kind))
         assert sms_segments(text) <= 2, text
         assert "{" not in text and "  " not in text
+        if reminder.senior_id:
+            assert text.startswith("Guten Tag, Hannelore"), text
         if channel == "voice" and reminder.senior_id:
             assert "Antworten Sie" not in text
             assert "Montag" in text
     assert (True, Reminder.Kind.CONFIRMATION) in kinds
     assert (False, Reminder.Kind.DAY_BEFORE) in kinds
+    assert (False, Reminder.Kind.MOVED) in kinds
     assert (False, Reminder.Kind.CANCELLED) in kinds
+
+
+@pytest.mark.parametrize("waitlisted", [False, True])
+def test_every_workshop_text_fits_with_the_longest_title(longest_office, topic, monday, waitlisted):
+    workshop = make_workshop(
+        longest_office, topic, seats=1, starts_at=at(monday, 14), title=LONGEST_TITLE
+    )
+    seniors = [make_senior(first_name=LONGEST_FIRST, last_name=LONGEST_LAST) for _ in range(2)]
+    registrations = [services.workshop_register(workshop=workshop, senior=s) for s in seniors]
+    registration = registrations[1 if waitlisted else 0]
+    services.registration_cancel(registration=registration)
+    texts = [render_text(reminder) for reminder in registration.reminders.all()]
+    assert len(texts) == (2 if waitlisted else 3)
+    for text in texts:
+        assert sms_segments(text) <= 2, text
+        assert 'Workshop "' in text
+
+
+def test_typographic_characters_become_gsm7(office, topic, monday):
+    office.name = "Büro „Am Markt“ – Nord…"
+    office.street = "Hauptstraße\u00a01 ’a’"
+    office.save()
+    senior = make_senior(first_name="Zoë", last_name="Łukasz-Müller")
+    appointment = book(senior, make_helper(office, topic), office, topic, at(monday, 10))
+    text = render_text(appointment.reminders.get(kind=Reminder.Kind.CONFIRMATION))
+    assert "im Büro \"Am Markt\" - Nord..., Hauptstraße 1 'a'." in text
+    assert text.startswith("Guten Tag, Zoe Lukasz-Müller!")
+    assert sms_segments(text) <= 2  # raises on anything outside GSM-7
+
+
+def test_gsm7_keeps_umlauts_and_drops_what_has_no_nearest_form():
+    assert gsm7("Grüße „Ömer“ – 5 €") == 'Grüße "Ömer" - 5 €'
+    assert gsm7("Café ✓ 日本") == "Café  "
+
+
+def test_the_confirmation_greets_and_names_the_office_phone(senior, helper, office, topic, monday):
+    office.phone = "+49631123456"
+    office.save()
+    appointment = book(senior, helper, office, topic, at(monday, 10))
+    text = render_text(appointment.reminders.get(kind=Reminder.Kind.CONFIRMATION))
+    assert text.startswith("Guten Tag, Gertrud Müller! Ihr Termin bei der Digitalen Hilfe ist ")
+    assert f"am Montag, {monday.day}. " in text
+    assert "Fragen? Rufen Sie uns an: 0631 123456." in text
 
 
 def test_the_day_before_text_matches_the_example(senior, helper, office, topic, monday):
     appointment = book(senior, helper, office, topic, at(monday, 10))
     reminder = appointment.reminders.get(kind=Reminder.Kind.DAY_BEFORE)
-    text = render_text(reminder)
-    assert text.startswith(f"Erinnerung: Morgen, Mo {monday.day}.{monday.month}., 10:00 Uhr")
+    saturday = monday - datetime.timedelta(days=2)
+    with travel(at(saturday, 10)):
+        text = render_text(reminder)
+    assert text.startswith(
+        "Guten Tag, Gertrud Müller! Zur Erinnerung: Ihr Termin bei der Digitalen Hilfe ist "
+        f"am Montag, {monday.day}. {MONTHS[monday.month - 1]}, um 10:00 Uhr im "
+    ), text
     assert "Stadtteilbüro Grübentälchen, Musterstraße 1" in text
     assert text.endswith("Antworten Sie JA zum Bestätigen oder NEIN zum Absagen.")
     assert sms_segments(text) <= 2
@@ -137,3 +208,16 @@ def test_every_workshop_text_fits(office, topic, helper, monday, channel):
         (True, Reminder.Kind.MOVED),
         (True, Reminder.Kind.CANCELLED),
     } <= kinds
+
+
+def test_as_a_last_resort_the_text_itself_is_cut(monkeypatch, longest_office, topic, monday):
+    from bookings.outbox import texts
+
+    monkeypatch.setattr(texts, "_NAME_LIMITS", (None,))  # no shorter names to try
+    senior = make_senior(first_name=LONGEST_FIRST, last_name=LONGEST_LAST)
+    appointment = book(
+        senior, make_helper(longest_office, topic), longest_office, topic, at(monday, 10)
+    )
+    text = render_text(appointment.reminders.get(kind=Reminder.Kind.CONFIRMATION))
+    assert sms_segments(text) == 2
+    assert text.endswith("...") and "  " not in text

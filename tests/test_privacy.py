@@ -61,3 +61,35 @@ def test_the_worker_anonymises_every_night(db):
     schedule = Schedule.objects.get(name="privacy.anonymise_seniors")
     assert schedule.func == "bookings.outbox.tasks.anonymise_seniors"
     assert schedule.schedule_type == Schedule.DAILY
+
+
+def test_it_clears_replies_and_cancellation_notes(settings, helper, office, topic, monday):
+    from bookings.models import InboundMessage
+    from bookings.privacy import senior_anonymise
+
+    senior = make_senior()
+    appointment = services.appointment_book(
+        senior=senior, helper=helper, office=office, topic=topic, starts_at=at(monday, 10)
+    )
+    services.appointment_cancel(
+        appointment=appointment, reason="senior", note="Frau Müller liegt im Krankenhaus"
+    )
+    by_number = InboundMessage.objects.create(
+        provider_sid="SM9",
+        senior=senior,
+        channel="sms",
+        body="Bin krank, Gertrud",
+        action="to_read",
+    )
+    by_appointment = InboundMessage.objects.create(
+        provider_sid="SM10", appointment=appointment, channel="sms", body="NEIN", action="to_read"
+    )
+
+    senior_anonymise(senior=senior)
+
+    appointment.refresh_from_db()
+    by_number.refresh_from_db()
+    by_appointment.refresh_from_db()
+    assert appointment.cancellation_note == ""
+    assert by_number.body == "" and by_appointment.body == ""
+    assert appointment.cancellation_reason == "senior"  # kept for the statistics

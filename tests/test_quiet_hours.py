@@ -87,22 +87,25 @@ def test_a_due_message_waits_at_night_and_goes_in_the_morning(
 
 
 @pytest.mark.parametrize("month", [3, 10])
-def test_the_day_before_reminder_after_a_switch_night_goes_at_nine(
+def test_the_day_before_reminder_across_a_switch_goes_on_saturday(
     fake_twilio, senior, helper, office, topic, month
 ):
-    # Appointment on the Monday after the switch: its reminder is due on the Sunday (quiet),
-    # so it goes out on Monday 09:00 local, before the 10:00 appointment, exactly once.
+    # Appointment on the Monday after the switch: Sunday is quiet, so the reminder goes
+    # on Saturday at the reminder hour, exactly once, and never on the Monday itself.
     sunday = _switch_sunday(month)
     monday = sunday + datetime.timedelta(days=1)
+    saturday = sunday - datetime.timedelta(days=1)
     appointment = book(senior, helper, office, topic, at(monday, 10))
     day_before = appointment.reminders.get(kind=Reminder.Kind.DAY_BEFORE)
     Reminder.objects.exclude(pk=day_before.pk).delete()
+    assert day_before.due_at == at(saturday, 10)
 
-    for moment in (at(sunday, 10), at(sunday, 23), at(monday, 8, 59)):
+    with travel(at(saturday, 9, 59)):
+        dispatch_due()
+    assert not fake_twilio.messages()
+    for moment in (at(saturday, 10), at(sunday, 10), at(monday, 9)):
         with travel(moment):
             dispatch_due()
-    assert not fake_twilio.messages()
-    with travel(at(monday, 9)):
-        dispatch_due()
-        dispatch_due()
+            dispatch_due()
     assert len(fake_twilio.messages()) == 1
+    assert "am Montag" in fake_twilio.messages()[0]["Body"]

@@ -96,3 +96,24 @@ def test_the_desk_links_the_lists_for_staff_only(client, office_staff, helper):
     assert "/nachrichten/" in client.get("/", follow=True).content.decode()
     client.force_login(helper.user)
     assert "/nachrichten/" not in client.get("/", follow=True).content.decode()
+
+
+def test_staff_cannot_mark_another_offices_reply_read(
+    client, office_staff, senior, other_helper, other_office, topic, monday
+):
+    elsewhere = book(senior, other_helper, other_office, topic, at(monday, 11))
+    message = InboundMessage.objects.create(
+        provider_sid="SM2",
+        senior=senior,
+        appointment=elsewhere,
+        channel="sms",
+        body="Ich komme etwas später.",
+        action=InboundMessage.Action.TO_READ,
+    )
+    client.force_login(office_staff)
+
+    response = client.post(f"/nachrichten/{message.pk}/gelesen/")
+
+    assert response.status_code == 404
+    message.refresh_from_db()
+    assert message.read_at is None

@@ -73,7 +73,8 @@ def test_a_freed_seat_is_offered_to_the_first_waiting(seated, otto, anna, worksh
     assert offer.expires_at == now + datetime.timedelta(hours=24)
     assert not anna.seat_offers.exists()
     text = render_text(offer.reminder)
-    assert text.startswith('Digitale Hilfe: Ein Platz ist frei im Workshop "WhatsApp')
+    assert text.startswith("Guten Tag, Otto")
+    assert 'Ein Platz ist frei im Workshop "WhatsApp' in text
     assert "Antworten Sie bis" in text and "mit JA" in text
     assert "STOP" not in text.upper() and "CANCEL" not in text.upper()
     assert sms_segments(text) <= 2

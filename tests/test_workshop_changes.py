@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from bookings import services
 from bookings.models import Assignment, RegistrationStatus, Reminder
@@ -54,7 +55,7 @@ def test_it_moves_assignments_and_tells_everyone(workshop, seated, waiting, help
     moved_seated = pending(registration=seated, kind=Reminder.Kind.MOVED).get()
     moved_waiting = pending(registration=waiting, kind=Reminder.Kind.MOVED).get()
     moved_helper = pending(helper=helper, kind=Reminder.Kind.MOVED).get()
-    thursday = f"Do {new_start.day}.{new_start.month}., 16:00 Uhr"
+    thursday = date_format(timezone.localtime(new_start), "l, j. F") + ", um 16:00 Uhr"
     assert thursday in render_text(moved_seated)
     assert "Antworten Sie NEIN" in render_text(moved_seated)
     assert "Warteliste" in render_text(moved_waiting)
@@ -79,7 +80,8 @@ def test_after_a_move_the_day_before_reminder_carries_the_new_date(
         Reminder.objects.exclude(pk=new.pk).update(status=Reminder.Status.SENT)
         dispatch_due()
     (sms,) = fake_twilio.messages()
-    assert f"Morgen, Do {new_start.day}.{new_start.month}., 16:00 Uhr" in sms["Body"]
+    day = date_format(timezone.localtime(new_start), "l, j. F")
+    assert f"morgen, {day}, um 16:00 Uhr" in sms["Body"]
 
 
 def test_a_move_onto_a_busy_helper_is_refused_in_german(

@@ -7,7 +7,7 @@ questions the database cannot: opening hours, availability, closures and absence
 
 from __future__ import annotations
 
-from bookings.availability._rules import local_range, slot_problem
+from bookings.availability._rules import local_range, senior_clashes, slot_problem
 from bookings.availability._search import (
     AFTERNOON,
     MORNING,
@@ -25,5 +25,6 @@ __all__ = [
     "free_slots",
     "local_range",
     "parse_cursor",
+    "senior_clashes",
     "slot_problem",
 ]

@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.models import Helper
+from bookings.models import Appointment, AppointmentStatus, Helper, Senior, Topic
 from neighborhoods.models import Office
 
 
@@ -19,14 +19,31 @@ def local_range(starts_at: datetime.datetime, ends_at: datetime.datetime):
     return start.date(), start.time(), end.time(), end.date()
 
 
+# Appointments begin on a grid of this step, counted from the start of the availability:
+# free_slots offers only such times, and a typed 10:07 is refused.
+SLOT_STEP = datetime.timedelta(minutes=15)
+
+
+def on_grid(moment: datetime.datetime, base: datetime.datetime) -> datetime.datetime:
+    """The first grid time (base + n * SLOT_STEP) at or after `moment`."""
+    steps = -(-(moment - base) // SLOT_STEP)
+    return base + max(steps, 0) * SLOT_STEP
+
+
+def _minutes(time: datetime.time) -> int:
+    return time.hour * 60 + time.minute
+
+
 def slot_problem(
     *,
     helper: Helper,
     office: Office,
     starts_at: datetime.datetime,
     ends_at: datetime.datetime,
+    topic: Topic | None = None,
 ) -> str | None:
-    """Why this helper cannot be booked at this office and time, in German; None if fine.
+    """Why this helper cannot be booked at this office and time (for `topic`, if given),
+    in German; None if fine.
 
     Does not look at other appointments: the database refuses overlaps itself.
     """
@@ -37,6 +54,11 @@ def slot_problem(
         return _("Ein Termin muss am selben Tag beginnen und enden.")
     if not helper.active or not helper.offices.filter(pk=office.pk).exists():
         return _("%(helper)s hilft nicht im %(office)s.") % {"helper": helper, "office": office}
+    if topic is not None and not helper.topics.filter(pk=topic.pk).exists():
+        return _("%(helper)s hilft nicht beim Thema %(topic)s.") % {
+            "helper": helper,
+            "topic": topic,
+        }
     closed_because = office.closure_reason(day)
     if closed_because:
         return _("Das Büro ist an diesem Tag geschlossen (%(reason)s).") % {
@@ -57,4 +79,27 @@ def slot_problem(
         return _("%(helper)s hat zu dieser Zeit keine Sprechzeit in diesem Büro.") % {
             "helper": helper
         }
+    step = int(SLOT_STEP.total_seconds() // 60)
+    range_starts = list(available.values_list("starts", flat=True))
+    if not any(
+        (_minutes(starts) - _minutes(begins)) % step == 0
+        and not (starts.second or starts.microsecond)
+        for begins in range_starts
+    ):
+        return _(
+            "Diese Uhrzeit passt nicht in den Terminplan. Termine beginnen alle "
+            "%(step)s Minuten ab %(start)s Uhr."
+        ) % {"step": step, "start": f"{min(range_starts):%H:%M}"}
     return None
+
+
+def senior_clashes(
+    *, senior: Senior, starts_at: datetime.datetime, ends_at: datetime.datetime
+) -> list[Appointment]:
+    """The senior's appointments (not cancelled) that overlap this time, earliest first."""
+    return list(
+        Appointment.objects.filter(senior=senior, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .select_related("office")
+        .order_by("starts_at")
+    )

@@ -11,13 +11,18 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
+from bookings.availability._rules import on_grid
 from bookings.models import (
     Absence,
+    Appointment,
+    AppointmentStatus,
     Assignment,
     Availability,
     Helper,
     LoanDevice,
     LoanReservation,
+    Registration,
+    RegistrationStatus,
     Topic,
 )
 from helpdesk.localtime import local_midnight
@@ -80,6 +85,8 @@ class SlotQuery:
     part_of_day: str = ""
     loan_device_kind: str = ""
     after: tuple[datetime.datetime, int, int] | None = None
+    senior_id: int | None = None  # leave out times at which this senior is already busy
+    moving_id: int | None = None  # except for the appointment that is being moved
 
 
 class _Window:
@@ -145,6 +152,34 @@ class _Window:
         )
         for helper_id, starts_at, ends_at in rows:
             self.busy[helper_id].append((starts_at, ends_at))
+
+
+def _senior_busy(query: SlotQuery, first: datetime.date, last: datetime.date) -> list:
+    """The senior's appointments and workshop seats in the search's horizon, in one query:
+    a caller has few of them, so they are read all at once."""
+    senior_id = query.senior_id
+    if senior_id is None:
+        return []
+    start, end = local_midnight(first), local_midnight(last + datetime.timedelta(days=1))
+    appointments = (
+        Appointment.objects.filter(senior_id=senior_id, starts_at__lt=end, ends_at__gt=start)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .exclude(pk=query.moving_id)
+        .order_by()
+        .values_list("starts_at", "ends_at")
+    )
+    workshops = (
+        Registration.objects.filter(
+            senior_id=senior_id,
+            status=RegistrationStatus.REGISTERED,
+            workshop__cancelled_at__isnull=True,
+            workshop__starts_at__lt=end,
+            workshop__ends_at__gt=start,
+        )
+        .order_by()
+        .values_list("workshop__starts_at", "workshop__ends_at")
+    )
+    return list(appointments.union(workshops, all=True))
 
 
 def _by_key(rows) -> dict[int, list[tuple[datetime.datetime, datetime.datetime]]]:
@@ -232,6 +267,7 @@ class _Loaded:
         self.members: dict[tuple[int, int], tuple[str, str]] = {}
         self._asked: set[int] = set()
         self._member_loads = 0
+        self.senior_busy = _senior_busy(query, first_day, horizon_end)
         if query.loan_device_kind:
             devices = LoanDevice.objects.filter(kind=query.loan_device_kind, active=True)
             if query.offices:
@@ -327,11 +363,15 @@ def _slots_from(row: _Range, day, query, loaded, window, duration, now) -> list[
         if opens < ends and closes > starts
     ]
     found = []
+    base = _at(day, starts)
     for start, end in _minus(free, window.busy[helper_id]):
+        start = on_grid(start, base)
         while start + duration <= end:
             slot = Slot(start, start + duration, office_id, office_name, helper_id, first_name)
-            start += duration
+            start = on_grid(start + duration, base)
             if slot.starts_at <= now or not _wanted(slot, query):
+                continue
+            if any(b < slot.ends_at and e > slot.starts_at for b, e in loaded.senior_busy):
                 continue
             if query.loan_device_kind and not _device_free(
                 loaded, window, office_id, slot.starts_at, slot.ends_at
@@ -393,10 +433,11 @@ def free_slots(query: SlotQuery, *, limit: int = 10) -> list[Slot]:
 
     A slot is free if the helper covers the topic, has availability at that office,
     the office is open, it is no closure, public holiday or absence of the helper,
-    no assignment of the helper overlaps and (if asked) a loan device of that kind is
-    free. The number of queries is bounded whatever the data: at most three for who
-    helps where, one per weekday read, and at most six per widening step
-    (`SEARCH_STEPS_DAYS`); never one per helper or day.
+    no assignment of the helper overlaps, (if asked) a loan device of that kind is
+    free, and the senior (`query.senior_id`) has no appointment or workshop then.
+    The number of queries is bounded whatever the data: at most three for who helps
+    where, one for the senior's own times, one per weekday read, and at most six per
+    widening step (`SEARCH_STEPS_DAYS`); never one per helper or day.
     """
     now = timezone.now()
     first_day = max(query.first_day, timezone.localdate(now))

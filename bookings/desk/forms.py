@@ -112,9 +112,17 @@ class SlotSearchForm(_CrispyMixin, forms.Form):
             "topic", "device", "office", InlineCheckboxes("weekdays"), "part_of_day", "first_day"
         )
 
-    def query(self, *, offices: tuple[int, ...] = (), skip: tuple[int, ...] = ()) -> SlotQuery:
+    def query(
+        self,
+        *,
+        offices: tuple[int, ...] = (),
+        skip: tuple[int, ...] = (),
+        senior_id: int | None = None,
+        moving_id: int | None = None,
+    ) -> SlotQuery:
         """The search as asked; `offices` narrows it (to the home offices), `skip` leaves
-        offices out (the home offices, when listing the others)."""
+        offices out (the home offices, when listing the others), `senior_id` leaves out
+        times at which the caller is already busy (but for `moving_id`, being moved)."""
         data = self.cleaned_data
         chosen = (data["office"].pk,) if data.get("office") else offices
         return SlotQuery(
@@ -126,6 +134,8 @@ class SlotSearchForm(_CrispyMixin, forms.Form):
             part_of_day=data.get("part_of_day") or "",
             loan_device_kind=data.get("device") or "",
             after=parse_cursor(data.get("after") or ""),
+            senior_id=senior_id,
+            moving_id=moving_id,
         )
 
 

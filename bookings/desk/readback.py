@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from bookings.models import Appointment, Reminder, Senior
+from bookings.outbox.quiet_hours import quiet_until
 
 
 def spoken_date(moment) -> str:
@@ -39,16 +42,78 @@ def readback_sentence(appointment: Appointment) -> str:
     return f"{text} {bring}"
 
 
-def confirmation_note(appointment: Appointment) -> str:
-    """Whether a confirmation is on its way, and how; for staff, not for the caller."""
-    queued = appointment.reminders.filter(
-        kind__in=[Reminder.Kind.CONFIRMATION, Reminder.Kind.MOVED],
-        status=Reminder.Status.PENDING,
-    ).first()
-    if queued is None:
+def _why_nothing(senior: Senior) -> str:
+    if senior.opted_out_at:
         return _(
-            "Es geht keine Bestätigung hinaus (kein Einverständnis oder Nachrichten abbestellt)."
+            "Es geht keine Bestätigung hinaus: Die Person hat Nachrichten mit STOP abbestellt."
         )
-    if queued.channel == Senior.Channel.SMS:
-        return _("Eine Bestätigung per SMS ist vorgemerkt.")
-    return _("Eine Bestätigung per Anruf ist vorgemerkt.")
+    if not senior.reminder_consent:
+        return _(
+            "Es geht keine Bestätigung hinaus: Die Person ist mit Nachrichten nicht einverstanden."
+        )
+    if not senior.phone:
+        return _("Es geht keine Bestätigung hinaus: Es ist keine Telefonnummer eingetragen.")
+    if senior.preferred_channel == Senior.Channel.NONE:
+        return _("Es geht keine Bestätigung hinaus: Für diese Person sind Nachrichten abgewählt.")
+    return _("Es ist keine Bestätigung vorgemerkt.")
+
+
+def _when(moment) -> str:
+    return dateformat.format(timezone.localtime(moment), _("l, j. F, H:i"))
+
+
+def _pending_note(message: Reminder) -> str:
+    if message.senior.reminder_channel == Senior.Channel.NONE or not message.senior.phone:
+        return _why_nothing(message.senior)
+    note = {
+        Reminder.Channel.SMS: _("Eine Bestätigung per SMS ist vorgemerkt."),
+        Reminder.Channel.VOICE: _("Eine Bestätigung per Anruf ist vorgemerkt."),
+    }.get(message.channel, _("Eine Bestätigung ist vorgemerkt."))
+    now = timezone.now()
+    goes_at = max(message.due_at, now)
+    goes_at = quiet_until(goes_at) or goes_at
+    if goes_at > now + datetime.timedelta(minutes=2):
+        note += " " + _("Wegen der Nachtruhe geht sie erst am %(when)s Uhr hinaus.") % {
+            "when": _when(goes_at)
+        }
+    return note
+
+
+def confirmation_note(appointment: Appointment) -> str:
+    """What became of the senior's own confirmation (or move) message, for staff: queued
+    (and when, if quiet hours hold it), sent, delivered, failed, or none and why."""
+    message = (
+        appointment.reminders.filter(
+            senior_id=appointment.senior_id,
+            kind__in=[Reminder.Kind.CONFIRMATION, Reminder.Kind.MOVED],
+        )
+        .select_related("senior")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if message is None:
+        return _why_nothing(appointment.senior)
+    channel = message.get_channel_display()
+    status = message.status
+    if status == Reminder.Status.PENDING:
+        return _pending_note(message)
+    if status == Reminder.Status.SENDING:
+        return _("Die Bestätigung (%(channel)s) wird gerade gesendet.") % {"channel": channel}
+    if status == Reminder.Status.SENT:
+        return _("Die Bestätigung (%(channel)s) wurde am %(when)s Uhr gesendet.") % {
+            "channel": channel,
+            "when": _when(message.sent_at or message.updated_at),
+        }
+    if status in (Reminder.Status.DELIVERED, Reminder.Status.ANSWERED):
+        return _("Die Bestätigung (%(channel)s) ist bei der Person angekommen.") % {
+            "channel": channel
+        }
+    if status == Reminder.Status.NO_ANSWER:
+        return _("Die Person wurde für die Bestätigung angerufen, hat aber nicht abgenommen.")
+    if status == Reminder.Status.FAILED:
+        reason = message.error_message or _("unbekannter Fehler")
+        return _("Die Bestätigung (%(channel)s) konnte nicht zugestellt werden: %(reason)s") % {
+            "channel": channel,
+            "reason": reason,
+        }
+    return _("Die Bestätigung wurde zurückgezogen und wird nicht gesendet.")

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bookings", "0004_reminders_outbox"),
+        ("bookings", "0005_senior_no_overlap"),
     ]
 
     operations = [

@@ -10,6 +10,7 @@ Exactly once, as far as it can be known (DESIGN.md invariant 2):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import time
@@ -206,8 +207,10 @@ def _prepare(reminder: Reminder, now: datetime.datetime) -> Message | None:
 
 def _reconcile(reminder: Reminder, message: Message) -> SendResult | TransportError | None:
     """Ask the provider about a row whose earlier send may have gone out."""
+    # The earlier attempt named the day as it was then ("morgen" may be "heute" by now).
+    earlier = dataclasses.replace(message, body=render_text(reminder, now=reminder.uncertain_since))
     try:
-        return transport_for(reminder.channel).find_sent(message, reminder.uncertain_since)
+        return transport_for(reminder.channel).find_sent(earlier, reminder.uncertain_since)
     except TransportError as error:
         return error
 

@@ -22,14 +22,18 @@ from bookings.models import (
     Reminder,
     Senior,
 )
+from bookings.outbox.quiet_hours import last_allowed_day_before
 from bookings.outbox.tasks import dispatch_soon
 
 
-def _day_before_due(starts_at: datetime.datetime) -> datetime.datetime:
-    local_day = timezone.localtime(starts_at).date() - datetime.timedelta(days=1)
-    return timezone.make_aware(
-        datetime.datetime.combine(local_day, datetime.time(settings.REMINDER_HOUR))
-    )
+def day_before_due(starts_at: datetime.datetime) -> datetime.datetime:
+    """REMINDER_HOUR on the last day before the appointment's day that is no Sunday or
+    public holiday: Saturday for a Monday. Never on the day itself, where quiet hours
+    would otherwise push it."""
+    day = last_allowed_day_before(timezone.localdate(starts_at))
+    earliest, latest = settings.QUIET_HOURS_END, settings.QUIET_HOURS_START - 1
+    hour = min(max(settings.REMINDER_HOUR, earliest), latest)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 def helper_channel(helper: Helper) -> str | None:
@@ -94,7 +98,7 @@ def reminders_for_new(appointment: Appointment, *, kind: str) -> list[Reminder]:
         _queue_for_senior(appointment, kind, now),
         _queue_for_helper(appointment, appointment.helper, kind),
     ]
-    day_before = _day_before_due(appointment.starts_at)
+    day_before = day_before_due(appointment.starts_at)
     if day_before > now:
         queued.append(_queue_for_senior(appointment, Reminder.Kind.DAY_BEFORE, day_before))
     _dispatch_after_commit()
@@ -132,7 +136,7 @@ def reminders_for_registration(registration: Registration) -> list[Reminder]:
     seat, the day-before reminder."""
     now = timezone.now()
     queued = [_queue_for_registration(registration, Reminder.Kind.CONFIRMATION, now)]
-    day_before = _day_before_due(registration.workshop.starts_at)
+    day_before = day_before_due(registration.workshop.starts_at)
     if registration.status == RegistrationStatus.REGISTERED and day_before > now:
         queued.append(_queue_for_registration(registration, Reminder.Kind.DAY_BEFORE, day_before))
     _dispatch_after_commit()
@@ -182,7 +186,7 @@ def _queue_workshop_change(registration: Registration, kind: str) -> Reminder | 
 
 def _queue_day_before_again(registration: Registration) -> Reminder | None:
     """A fresh day-before reminder for the workshop's current date, if still ahead."""
-    day_before = _day_before_due(registration.workshop.starts_at)
+    day_before = day_before_due(registration.workshop.starts_at)
     if day_before <= timezone.now():
         return None
     key = f"registration:{registration.pk}:day_before:{registration.workshop.sequence}"
@@ -357,7 +361,7 @@ def reminders_for_reachable_senior(senior: Senior) -> list[Reminder]:
     ).select_related("senior")
     for appointment in appointments:
         queued.append(_requeue_for_senior(appointment, Reminder.Kind.CONFIRMATION, now))
-        day_before = _day_before_due(appointment.starts_at)
+        day_before = day_before_due(appointment.starts_at)
         if day_before > now:
             queued.append(_requeue_for_senior(appointment, Reminder.Kind.DAY_BEFORE, day_before))
     registrations = senior.registrations.filter(

@@ -19,6 +19,14 @@ def _quiet_day(day: datetime.date) -> bool:
     return day.weekday() == SUNDAY or public_holiday_name(day) is not None
 
 
+def last_allowed_day_before(day: datetime.date) -> datetime.date:
+    """The latest day before `day` on which messages may go out (not a Sunday or holiday)."""
+    earlier = day - datetime.timedelta(days=1)
+    while _quiet_day(earlier):
+        earlier -= datetime.timedelta(days=1)
+    return earlier
+
+
 def quiet_until(moment: datetime.datetime) -> datetime.datetime | None:
     """None if a message may go out at `moment`, else the first moment it may."""
     local = timezone.localtime(moment)

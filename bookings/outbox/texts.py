@@ -1,4 +1,4 @@
-"""The texts of outgoing messages, rendered from templates/messages/*.txt.
+"""The texts of outgoing messages, rendered from templates/outbox/*.txt.
 
 SMS texts must stay in GSM-7 (umlauts are fine, typographic quotes and dashes are
 not) and within two segments; tests check both for every template.
@@ -7,6 +7,7 @@ not) and within two segments; tests check both for every template.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -14,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Reminder, SeatOffer
 
-_WEEKDAYS_SHORT = ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"]
 _WEEKDAYS = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
 _MONTHS = [
     "Januar",
@@ -54,65 +54,186 @@ def sms_segments(text: str) -> int:
     return 1 if septets <= 160 else -(-septets // 153)
 
 
-def short_when(moment: datetime.datetime) -> str:
-    """'Di 3.12., 10:00 Uhr' for an SMS."""
+# Typographic characters typed in the admin, and their nearest GSM-7 form.
+_TO_GSM7 = str.maketrans(
+    {
+        "„": '"',
+        "“": '"',
+        "”": '"',
+        "‚": "'",
+        "‘": "'",
+        "’": "'",
+        "´": "'",
+        "`": "'",
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+        "…": "...",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "«": '"',
+        "»": '"',
+        "Ł": "L",
+        "ł": "l",
+        "Đ": "D",
+        "đ": "d",
+        "Œ": "OE",
+        "œ": "oe",
+    }
+)
+SMS_MAX_SEGMENTS = 2
+# Names and titles typed by people are cut to these lengths, longest first, until the
+# message fits into two segments.
+_NAME_LIMITS = (None, 40, 28, 20, 14)
+
+
+def gsm7(text: str) -> str:
+    """`text` with every character outside GSM-7 replaced by its nearest GSM-7 form
+    (typographic quotes and dashes, accents) or dropped."""
+    text = text.translate(_TO_GSM7)
+    if all(char in GSM7_BASIC or char in GSM7_EXTENDED for char in text):
+        return text
+    kept = []
+    for char in text:
+        if char in GSM7_BASIC or char in GSM7_EXTENDED:
+            kept.append(char)
+            continue
+        plain = unicodedata.normalize("NFKD", char)
+        kept.extend(part for part in plain if part in GSM7_BASIC and part not in "\r\n")
+    return "".join(kept)
+
+
+def _clock(local: datetime.datetime, spoken: bool) -> str:
+    if spoken:
+        return f"{local.hour} Uhr" + (f" {local.minute}" if local.minute else "")
+    return f"{local:%H:%M} Uhr"
+
+
+def day_words(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:
+    """'heute, Montag, 30. November', 'morgen, Montag, 30. November' or
+    'am Montag, 30. November': what the day is, seen from `now` (default: this moment)."""
     local = timezone.localtime(moment)
-    return f"{_WEEKDAYS_SHORT[local.weekday()]} {local.day}.{local.month}., {local:%H:%M} Uhr"
+    today = timezone.localdate(now or timezone.now())
+    date = f"{_WEEKDAYS[local.weekday()]}, {local.day}. {_MONTHS[local.month - 1]}"
+    if local.date() == today:
+        return f"heute, {date}"
+    if local.date() == today + datetime.timedelta(days=1):
+        return f"morgen, {date}"
+    return f"am {date}"
+
+
+def when_words(
+    moment: datetime.datetime, *, spoken: bool = False, now: datetime.datetime | None = None
+) -> str:
+    """'morgen, Dienstag, 3. Dezember, um 10:30 Uhr' (or 'um 10 Uhr 30' read aloud)."""
+    return f"{day_words(moment, now)}, um {_clock(timezone.localtime(moment), spoken)}"
 
 
 def spoken_when(moment: datetime.datetime) -> str:
     """'Dienstag, 3. Dezember, um 10 Uhr 30' to be read aloud."""
     local = timezone.localtime(moment)
-    clock = f"{local.hour} Uhr" + (f" {local.minute}" if local.minute else "")
-    return f"{_WEEKDAYS[local.weekday()]}, {local.day}. {_MONTHS[local.month - 1]}, um {clock}"
+    return (
+        f"{_WEEKDAYS[local.weekday()]}, {local.day}. {_MONTHS[local.month - 1]}, "
+        f"um {_clock(local, spoken=True)}"
+    )
 
 
-def _offer_deadline(reminder: Reminder, spoken: bool) -> str:
+def _offer_deadline(reminder: Reminder, spoken: bool, now: datetime.datetime | None) -> str:
     """Until when a waiting-list offer may be answered ('' for other messages)."""
     if reminder.kind != Reminder.Kind.OFFER or not reminder.pk:
         return ""
     offer = SeatOffer.objects.filter(reminder=reminder).first()
-    return (spoken_when if spoken else short_when)(offer.expires_at) if offer else ""
+    if not offer:
+        return ""
+    # "bis morgen, …" and "bis Montag, …": the deadline follows "bis", never "bis am".
+    return when_words(offer.expires_at, spoken=spoken, now=now).removeprefix("am ")
 
 
-def _context(reminder: Reminder) -> dict:
+def _cut(value: str, limit: int | None) -> str:
+    value = " ".join(gsm7(str(value)).split())
+    if limit is None or len(value) <= limit:
+        return value
+    return value[: limit - 3].rstrip(" ,.-") + "..."
+
+
+def _context(reminder: Reminder, limit: int | None, now: datetime.datetime | None) -> dict:
+    """What the templates may say; every typed name is GSM-7 and at most `limit` long."""
     spoken = reminder.channel == Reminder.Channel.VOICE
-    if reminder.registration_id or reminder.workshop_id:
-        workshop = reminder.workshop or reminder.registration.workshop
-        return {
-            "reminder": reminder,
-            "registration": reminder.registration,
-            "workshop": workshop,
-            "office": workshop.office,
-            "when": (spoken_when if spoken else short_when)(workshop.starts_at),
-            "deadline": _offer_deadline(reminder, spoken),
-            "channel": reminder.channel,
-            "spoken": spoken,
-        }
-    appointment = reminder.appointment
-    return {
+    if reminder.registration_id:
+        about = reminder.registration.workshop
+    else:
+        about = reminder.workshop if reminder.workshop_id else reminder.appointment
+    office = about.office
+    context = {
         "reminder": reminder,
-        "appointment": appointment,
-        "office": appointment.office,
-        "senior": appointment.senior,
-        "helper": appointment.helper,
-        "when": (spoken_when if spoken else short_when)(appointment.starts_at),
+        "office": office,
+        "office_name": _cut(office.name, limit),
+        "office_street": _cut(office.street, limit),
+        "office_phone": office.phone.as_national if office.phone else "",
+        "when": when_words(about.starts_at, spoken=spoken, now=now),
+        "deadline": _offer_deadline(reminder, spoken, now),
         "channel": reminder.channel,
         "spoken": spoken,
     }
+    if reminder.workshop_id:
+        # A helper's message about a workshop they run: no senior in it.
+        context.update(workshop=about, helper=reminder.helper, title=_cut(about.title, limit))
+        return context
+    if reminder.registration_id:
+        senior = reminder.registration.senior
+        context.update(
+            registration=reminder.registration, workshop=about, title=_cut(about.title, limit)
+        )
+    else:
+        senior = about.senior
+        context.update(
+            appointment=about,
+            helper=about.helper,
+            topic=_cut(about.topic.name, limit),
+            senior_initial=_cut(senior.last_name, None)[:1],
+        )
+    context.update(
+        senior=senior,
+        senior_first=_cut(senior.first_name, limit),
+        senior_name=_cut(f"{senior.first_name} {senior.last_name}", limit),
+    )
+    return context
 
 
-def render_text(reminder: Reminder) -> str:
-    """The message body for the reminder's recipient and channel, in German."""
+def _template(reminder: Reminder) -> str:
     if reminder.registration_id:
         recipient = "workshop"
     elif reminder.workshop_id:
         recipient = "helper_workshop"
     else:
         recipient = "helper" if reminder.helper_id else "senior"
+    return f"outbox/{recipient}_{reminder.kind}.txt"
+
+
+def _render(reminder: Reminder, limit: int | None, now: datetime.datetime | None) -> str:
     with translation.override("de"):
-        text = render_to_string(f"outbox/{recipient}_{reminder.kind}.txt", _context(reminder))
+        text = render_to_string(_template(reminder), _context(reminder, limit, now))
     return " ".join(text.split())
+
+
+def render_text(reminder: Reminder, *, now: datetime.datetime | None = None) -> str:
+    """The message body for the reminder's recipient and channel, in German, rendered
+    when it is sent so that "heute" and "morgen" are true then (`now`: as it read at
+    another moment, e.g. an earlier attempt).
+
+    SMS and call texts are GSM-7 and at most two segments: typed names are cut shorter
+    until they fit, and as a last resort the text itself is cut.
+    """
+    if reminder.channel == Reminder.Channel.EMAIL:
+        return _render(reminder, None, now)
+    for limit in _NAME_LIMITS:
+        text = gsm7(_render(reminder, limit, now))
+        if sms_segments(text) <= SMS_MAX_SEGMENTS:
+            return text
+    while sms_segments(text + "...") > SMS_MAX_SEGMENTS:
+        text = text.rsplit(" ", 1)[0]
+    return text + "..."
 
 
 def render_subject(reminder: Reminder) -> str:

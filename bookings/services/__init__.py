@@ -11,8 +11,10 @@ from bookings.services._guards import (
     DEVICE_GUARD,
     HELPER_GUARD,
     SEATS_GUARD,
+    SENIOR_GUARD,
     BookingError,
     NoLoanDevice,
+    SeniorBusy,
     SlotTaken,
 )
 from bookings.services.appointments import (
@@ -58,8 +60,10 @@ __all__ = [
     "DEVICE_GUARD",
     "HELPER_GUARD",
     "SEATS_GUARD",
+    "SENIOR_GUARD",
     "BookingError",
     "NoLoanDevice",
+    "SeniorBusy",
     "SlotTaken",
     "absence_change",
     "absence_record",

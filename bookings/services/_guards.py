@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from bookings.availability import slot_problem
 from bookings.models import (
     Appointment,
+    Assignment,
     LoanDevice,
     LoanReservation,
 )
@@ -20,6 +21,8 @@ from bookings.models import (
 HELPER_GUARD = "assignment_no_overlap"
 DEVICE_GUARD = "loan_reservation_no_overlap"
 SEATS_GUARD = "workshop_full"
+# Migration 0005: a senior's appointments never overlap.
+SENIOR_GUARD = "appointment_senior_no_overlap"
 
 
 class BookingError(ValidationError):
@@ -46,6 +49,33 @@ def _helper_guard():
         raise
 
 
+class SeniorBusy(BookingError):
+    """The senior already has another appointment at an overlapping time."""
+
+
+@contextlib.contextmanager
+def _senior_guard(*, helper, starts_at, ends_at):
+    """Turn the database's refusal of a senior's overlapping appointment into `SeniorBusy`,
+    or into `SlotTaken` if the helper is taken then too: two desks booking the same
+    caller into the same slot is a lost race, and staff expect to hear so."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if SENIOR_GUARD in str(exc):
+            helper_taken = Assignment.objects.filter(
+                helper=helper, starts_at__lt=ends_at, ends_at__gt=starts_at
+            ).exists()
+            if helper_taken:
+                raise SlotTaken(
+                    _("Dieser Termin wurde gerade vergeben."), code="slot_taken"
+                ) from exc
+            raise SeniorBusy(
+                _("Diese Person hat zu dieser Zeit schon einen Termin."), code="senior_busy"
+            ) from exc
+        raise
+
+
 def _reserve_loan_device(appointment: Appointment, kind: str) -> LoanReservation:
     """Reserve the first free device of `kind`; another desk may win a device, so try each."""
     devices = LoanDevice.objects.filter(office=appointment.office, kind=kind, active=True)
@@ -66,7 +96,9 @@ def _reserve_loan_device(appointment: Appointment, kind: str) -> LoanReservation
     )
 
 
-def _check_slot(helper, office, starts_at, ends_at) -> None:
-    problem = slot_problem(helper=helper, office=office, starts_at=starts_at, ends_at=ends_at)
+def _check_slot(helper, office, starts_at, ends_at, topic) -> None:
+    problem = slot_problem(
+        helper=helper, office=office, starts_at=starts_at, ends_at=ends_at, topic=topic
+    )
     if problem:
         raise BookingError(problem, code="slot_invalid")

@@ -28,6 +28,7 @@ from bookings.services._guards import (
     _check_slot,
     _helper_guard,
     _reserve_loan_device,
+    _senior_guard,
 )
 from neighborhoods.models import Office
 
@@ -47,11 +48,12 @@ def appointment_book(
     """Book an individual appointment and queue its confirmation and reminder.
 
     Without `loan_device_kind` the senior brings an own device. Raises `SlotTaken` if
-    the helper was booked meanwhile, `NoLoanDevice`, or `BookingError` for a slot
+    the helper was booked meanwhile, `SeniorBusy` if the senior has an appointment at an
+    overlapping time, `NoLoanDevice`, or `BookingError` for a slot
     outside availability, opening hours, a closure, a holiday or an absence.
     """
     ends_at = starts_at + datetime.timedelta(minutes=topic.duration_minutes)
-    _check_slot(helper, office, starts_at, ends_at)
+    _check_slot(helper, office, starts_at, ends_at, topic)
     appointment = Appointment(
         senior=senior,
         helper=helper,
@@ -64,7 +66,8 @@ def appointment_book(
         booked_by=booked_by,
     )
     appointment.full_clean()
-    appointment.save()
+    with _senior_guard(helper=helper, starts_at=starts_at, ends_at=ends_at):
+        appointment.save()
     with _helper_guard():
         Assignment.objects.create(
             helper=helper, appointment=appointment, starts_at=starts_at, ends_at=ends_at
@@ -117,7 +120,7 @@ def appointment_move(
     if appointment.status != AppointmentStatus.BOOKED:
         raise BookingError(_("Nur gebuchte Termine können verlegt werden."), code="not_booked")
     ends_at = starts_at + (appointment.ends_at - appointment.starts_at)
-    _check_slot(helper, office, starts_at, ends_at)
+    _check_slot(helper, office, starts_at, ends_at, appointment.topic)
     loan_kind = None
     previous_helper = appointment.helper
     reservation = LoanReservation.objects.filter(appointment=appointment).first()
@@ -129,7 +132,8 @@ def appointment_move(
     appointment.needs_rebooking = False
     appointment.confirmed_at = None
     appointment.sequence += 1
-    appointment.save()
+    with _senior_guard(helper=helper, starts_at=starts_at, ends_at=ends_at):
+        appointment.save()
     with _helper_guard():
         Assignment.objects.filter(appointment=appointment).update(
             helper=helper, starts_at=starts_at, ends_at=ends_at

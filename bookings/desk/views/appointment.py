@@ -33,7 +33,9 @@ def _render(request, appointment, *, status=200, **forms) -> HttpResponse:
         "appointment": appointment,
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "note_form": forms.get("note_form") or NoteForm(initial={"note": appointment.note}),
-        "can_mark": appointment.status != AppointmentStatus.CANCELLED,
+        # Attended / no-show only from the appointment's day on (the service refuses earlier).
+        "can_mark": appointment.status != AppointmentStatus.CANCELLED
+        and timezone.localdate(appointment.starts_at) <= timezone.localdate(),
         "replacements": selectors.replacement_helpers(appointment)
         if appointment.needs_rebooking and appointment.status == AppointmentStatus.BOOKED
         else [],
@@ -56,7 +58,7 @@ def _render_move(request, appointment, form, *, status=200, booking_error="") ->
     context = {
         "appointment": appointment,
         "senior": appointment.senior,
-        **slot_context(form, appointment.senior, booking_error=booking_error),
+        **slot_context(form, appointment.senior, booking_error=booking_error, moving=appointment),
     }
     return render(request, "desk/move.html", context, status=status)
 

@@ -94,20 +94,24 @@ def _page(query) -> tuple[list[Slot], bool]:
     return slots, full
 
 
-def slot_groups(form: SlotSearchForm, senior: Senior) -> list[SlotGroup]:
-    """The next free slots: the senior's own district office first, then the others."""
+def slot_groups(
+    form: SlotSearchForm, senior: Senior, *, moving: Appointment | None = None
+) -> list[SlotGroup]:
+    """The next free slots: the senior's own district office first, then the others;
+    none at which the senior is busy (except with the appointment being moved)."""
     data = form.cleaned_data
+    busy = {"senior_id": senior.pk, "moving_id": moving.pk if moving else None}
     home = tuple(office.pk for office in selectors.home_offices(senior))
     if data.get("office") or not home:
-        slots, full = _page(form.query())
+        slots, full = _page(form.query(**busy))
         return [SlotGroup(_("Nächste freie Termine"), slots, _more_link(form, slots, full))]
-    others, full = _page(form.query(skip=home))
+    others, full = _page(form.query(skip=home, **busy))
     other_group = SlotGroup(
         _("In anderen Stadtteilbüros"), others, _more_link(form, others, full, others="on")
     )
     if data.get("others"):
         return [other_group]
-    own, full = _page(form.query(offices=home))
+    own, full = _page(form.query(offices=home, **busy))
     own_more = _more_link(form, own, full, office=home[0]) if len(home) == 1 else ""
     return [SlotGroup(_("Im eigenen Stadtteil"), own, own_more), other_group]
 
@@ -131,10 +135,16 @@ def _searched(form: SlotSearchForm) -> str:
     return f"{form.cleaned_data['topic']}, {device}"
 
 
-def slot_context(form: SlotSearchForm, senior: Senior, *, booking_error: str = "") -> dict:
+def slot_context(
+    form: SlotSearchForm,
+    senior: Senior,
+    *,
+    booking_error: str = "",
+    moving: Appointment | None = None,
+) -> dict:
     """The slot list and where the focus goes: a refusal's message, else the first "Buchen"
     (a default search has already run), else "Thema" when nothing is free."""
-    groups = slot_groups(form, senior) if form.is_valid() else []
+    groups = slot_groups(form, senior, moving=moving) if form.is_valid() else []
     first = next((group.days[0].lines[0].slot for group in groups if group.slots), None)
     if form.is_valid() and first is None and not booking_error:
         form.fields["topic"].widget.attrs["autofocus"] = True

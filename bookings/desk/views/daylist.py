@@ -36,6 +36,8 @@ def day_list_context(request: HttpRequest) -> dict:
         "day": day,
         "appointments": selectors.day_list(office, day),
         "workshops": selectors.day_workshops(office, day),
+        # Attended / no-show buttons only from that day on.
+        "can_mark": day <= timezone.localdate(),
     }
 
 

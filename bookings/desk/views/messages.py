@@ -42,7 +42,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 @desk_view
 def inbox_mark_read(request: HttpRequest, message_id: int) -> HttpResponse:
-    message = get_object_or_404(InboundMessage, pk=message_id, read_at__isnull=True)
+    # Only replies the user may see in the inbox, so no one marks another office's as read.
+    visible = InboundMessage.objects.filter(
+        _visible_offices(request.user) | Q(appointment__isnull=True)
+    ).distinct()
+    message = get_object_or_404(visible, pk=message_id, read_at__isnull=True)
     message.read_at, message.read_by = timezone.now(), request.user
     message.save(update_fields=["read_at", "read_by"])
     return redirect("reminders_inbox")

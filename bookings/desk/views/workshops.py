@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bookings import services
+from bookings.availability import senior_clashes
 from bookings.desk import selectors
 from bookings.models import Registration, RegistrationStatus, SeatOffer, Senior, Workshop
 from bookings.roles import desk_view
@@ -58,7 +60,27 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
                 _("%(senior)s ist für „%(workshop)s“ angemeldet.")
                 % {"senior": senior, "workshop": workshop.title},
             )
+        _warn_of_clashes(request, senior, workshop)
     return redirect("desk:senior", senior.pk)
+
+
+def _warn_of_clashes(request: HttpRequest, senior: Senior, workshop: Workshop) -> None:
+    """A workshop seat over an own appointment is allowed, but staff should know."""
+    for appointment in senior_clashes(
+        senior=senior, starts_at=workshop.starts_at, ends_at=workshop.ends_at
+    ):
+        messages.warning(
+            request,
+            _(
+                "Achtung: %(senior)s hat zu dieser Zeit schon einen Termin "
+                "(%(time)s Uhr im %(office)s). Bitte klären Sie, was gelten soll."
+            )
+            % {
+                "senior": senior,
+                "time": f"{timezone.localtime(appointment.starts_at):%d.%m. %H:%M}",
+                "office": appointment.office.name,
+            },
+        )
 
 
 @desk_view

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings import roles, services
+from bookings.availability import senior_clashes
 from bookings.models import (
     Appointment,
     AppointmentStatus,
@@ -284,11 +285,14 @@ class Command(BaseCommand):
                             booked_by=booked_by,
                         )
                     except services.BookingError:
-                        continue  # a holiday, a closure or the past: skip that slot
+                        continue  # a holiday, a closure, the past or a busy senior: skip
 
     def _past_appointment(self, helper, availability, senior, topic, starts_at, rng) -> None:
         # Bookings in the past cannot go through the service; history is written directly.
-        if availability.office.closure_reason(starts_at.date()):
+        ends_at = starts_at + datetime.timedelta(minutes=topic.duration_minutes)
+        if availability.office.closure_reason(starts_at.date()) or senior_clashes(
+            senior=senior, starts_at=starts_at, ends_at=ends_at
+        ):
             return
         appointment = Appointment.objects.create(
             office=availability.office,
@@ -296,7 +300,7 @@ class Command(BaseCommand):
             senior=senior,
             topic=topic,
             starts_at=starts_at,
-            ends_at=starts_at + datetime.timedelta(minutes=topic.duration_minutes),
+            ends_at=ends_at,
             status=AppointmentStatus.ATTENDED if rng.random() < 0.85 else AppointmentStatus.NO_SHOW,
         )
         Assignment.objects.create(
