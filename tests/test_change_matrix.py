@@ -12,7 +12,13 @@ on weekday mornings; Gertrud (mobile, consent) booked with Sabine on a Monday at
 through the desk. Due times are symbols: "before" (queued at booking or in the steps
 before the change), "now" (queued by the change), "eve" (the
 day-before time of the appointment as it is now, placed by `bookings.outbox.queue`),
-"eve_old" (that of the original Monday), "ws_eve" (that of the workshop).
+"eve_old" (that of the original Monday), "ws_eve" (that of the workshop as it is now),
+"ws_eve_old" (that of the workshop's original Monday, 14:00). A waiting-list offer queued
+in quiet hours is due the next morning; it counts as due when it was queued.
+
+Workshop rows: Sabine teaches the workshop where a step says so; Otto and Anna are other
+seniors (the recipient names them), who take or wait for its seats. Replies about a
+workshop arrive as signed Twilio webhooks.
 """
 
 from __future__ import annotations
@@ -24,18 +30,32 @@ from collections.abc import Callable
 
 import pytest
 from django.core import mail
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from bookings import services
 from bookings.inbound.replies import reply_keypad, reply_sms
-from bookings.models import Absence, Appointment, Availability, Registration, Reminder
-from bookings.outbox import queue
+from bookings.models import (
+    Absence,
+    Appointment,
+    Assignment,
+    Availability,
+    Registration,
+    Reminder,
+    SeatOffer,
+    Workshop,
+)
+from bookings.outbox import queue, tasks
 from bookings.outbox.dispatch import dispatch_due
+from bookings.outbox.quiet_hours import quiet_until
 from bookings.outbox.texts import day_words, render_text
 from tests.admin_forms import admin_form_data
 from tests.conftest import at, make_helper, make_office, make_senior, make_user, make_workshop
+from tests.fake_twilio import AUTH_TOKEN
 from tests.test_staff_desk import slot_cursor
+from tests.test_twilio_webhooks import BASE, signed_post
+from tests.test_workshop_admin import workshop_form
 
 PLACES = {"desk", "helper pages", "admin", "reply", "job"}
 
@@ -80,6 +100,28 @@ class World:
         self.login(self.sabine.user)
         return self.client.post(reverse(f"helpers:{name}", args=args), data)
 
+    def admin_workshop(self, **changes):
+        """POST the workshop's admin page (its dates as split fields) with `changes`."""
+        self.login(make_user(is_staff=True, is_superuser=True))
+        workshop = Workshop.objects.get(pk=self.workshop.pk)
+        url = reverse("admin:bookings_workshop_change", args=[workshop.pk])
+        return self.client.post(url, workshop_form(workshop, **changes))
+
+    def admin_action(self, model: str, action: str, pk: int):
+        self.login(make_user(is_staff=True, is_superuser=True))
+        return self.client.post(
+            reverse(f"admin:bookings_{model}_changelist"),
+            {"action": action, "_selected_action": [pk]},
+        )
+
+    def twilio(self, path: str, params: dict):
+        return signed_post(self.client, path, params)
+
+    def registration(self, first_name: str = "Gertrud") -> Registration:
+        return Registration.objects.filter(
+            workshop=self.workshop, senior__first_name=first_name
+        ).latest("pk")
+
     def monday_range(self) -> Availability:
         return self.sabine.availabilities.get(weekday=0)
 
@@ -92,9 +134,11 @@ class World:
 
 
 @pytest.fixture
-def world(client, office, topic, monday, office_staff, monkeypatch):
+def world(client, office, topic, monday, office_staff, monkeypatch, settings):
     # The worker is asked to look "at once" after a commit; here the rows are the result.
     monkeypatch.setattr(queue, "dispatch_soon", lambda: None)
+    settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
+    settings.PUBLIC_BASE_URL = BASE
     office_staff.email = "buero@example.org"
     office_staff.save()
     sabine = make_helper(office, topic, first_name="Sabine")
@@ -170,6 +214,73 @@ def confirmation_sent(w: World) -> None:
 
 def registered_for_workshop(w: World) -> None:
     services.workshop_register(workshop=w.workshop, senior=w.senior)
+
+
+def on_a_landline(w: World) -> None:
+    w.senior.phone = "+49631123456"
+    w.senior.save()
+
+
+def sabine_teaches_workshop(w: World) -> None:
+    Assignment.objects.create(helper=w.sabine, workshop=w.workshop)
+
+
+def register(w: World, first_name: str, phone: str) -> None:
+    senior = make_senior(first_name=first_name, last_name="Weber", phone=phone)
+    services.workshop_register(workshop=w.workshop, senior=senior)
+
+
+def otto_registered(w: World) -> None:
+    register(w, "Otto", "+4915123456780")
+
+
+def one_seat(w: World) -> None:
+    Workshop.objects.filter(pk=w.workshop.pk).update(seats=1)
+
+
+def otto_waiting(w: World) -> None:
+    """Gertrud has the only seat; Otto waits."""
+    registered_for_workshop(w)
+    one_seat(w)
+    otto_registered(w)
+
+
+def gertrud_waiting(w: World) -> None:
+    """Otto has the only seat; Gertrud waits."""
+    one_seat(w)
+    otto_registered(w)
+    registered_for_workshop(w)
+
+
+def anna_waiting(w: World) -> None:
+    register(w, "Anna", "+4915123456781")
+
+
+def otto_cancelled(w: World) -> None:
+    services.registration_cancel(registration=w.registration("Otto"))
+
+
+def workshop_moved_to_tuesday(w: World) -> None:
+    tuesday = w.monday + datetime.timedelta(days=1)
+    services.workshop_move(workshop=w.workshop, starts_at=at(tuesday, 14))
+
+
+def workshop_messages_sent(w: World) -> None:
+    """The worker sent what was queued about the workshop (day-before reminders wait)."""
+    # The appointment's messages stay as they are.
+    Reminder.objects.filter(status=Reminder.Status.PENDING).exclude(
+        registration__isnull=True, workshop__isnull=True
+    ).exclude(kind=Reminder.Kind.DAY_BEFORE).update(
+        status=Reminder.Status.SENT, sent_at=timezone.now()
+    )
+
+
+def offer_ran_out(w: World) -> None:
+    SeatOffer.objects.filter(status=SeatOffer.Status.OPEN).update(expires_at=timezone.now())
+
+
+def offer_not_delivered(w: World) -> None:
+    Reminder.objects.filter(kind=Reminder.Kind.OFFER).update(status=Reminder.Status.FAILED)
 
 
 # --- The changes (`act`) ---------------------------------------------------------------------
@@ -364,6 +475,92 @@ def worker_runs(w: World):
     return dispatch_due(run_seconds=5)
 
 
+def admin_workshop_move_to_tuesday(w: World):
+    tuesday = w.monday + datetime.timedelta(days=1)
+    return w.admin_workshop(starts_at=at(tuesday, 14), ends_at=at(tuesday, 16))
+
+
+def admin_workshop_cancel(w: World):
+    return w.admin_workshop(cancelled_at=timezone.now())
+
+
+def admin_workshop_cancel_action(w: World):
+    return w.admin_action("workshop", "cancel_workshops", w.workshop.pk)
+
+
+def admin_workshop_retitle(w: World):
+    return w.admin_workshop(title="WhatsApp und Signal")
+
+
+def admin_workshop_describe(w: World):
+    return w.admin_workshop(description="Bitte Ladekabel mitbringen")
+
+
+def admin_workshop_seats(seats: int) -> Callable[[World], object]:
+    def act(w: World):
+        return w.admin_workshop(seats=seats)
+
+    return act
+
+
+def admin_workshop_too_few_seats(w: World):
+    response = w.admin_workshop(seats=1)
+    # Shrinking tells nobody, so the outbox alone cannot show the refusal.
+    assert Workshop.objects.get(pk=w.workshop.pk).seats == 8
+    return response
+
+
+def admin_registration_attended_too_early(w: World):
+    response = w.admin("bookings_registration_change", w.registration().pk, status="attended")
+    assert w.registration().status == "registered"  # marking tells nobody either
+    return response
+
+
+def admin_registration_status(status: str) -> Callable[[World], object]:
+    def act(w: World):
+        return w.admin("bookings_registration_change", w.registration().pk, status=status)
+
+    return act
+
+
+def admin_registration_action(action: str) -> Callable[[World], object]:
+    def act(w: World):
+        return w.admin_action("registration", action, w.registration().pk)
+
+    return act
+
+
+def admin_workshop_register(w: World):
+    return w.admin(
+        "bookings_registration_add", workshop=str(w.workshop.pk), senior=str(w.senior.pk)
+    )
+
+
+def desk_registration_promote(w: World):
+    return w.desk("registration_promote", {}, w.registration().pk)
+
+
+def twilio_sms(word: str) -> Callable[[World], object]:
+    def act(w: World):
+        params = {"From": str(w.senior.phone), "Body": word, "MessageSid": f"SM-{word}"}
+        return w.twilio("/twilio/sms/", params)
+
+    return act
+
+
+def twilio_key(digits: str) -> Callable[[World], object]:
+    def act(w: World):
+        offer = Reminder.objects.get(senior=w.senior, kind=Reminder.Kind.OFFER)
+        params = {"CallSid": "CA-offer", "Digits": digits}
+        return w.twilio(f"/twilio/anruf/{offer.pk}/taste/", params)
+
+    return act
+
+
+def job_seat_offers_expire(w: World):
+    return tasks.seat_offers_expire()
+
+
 # --- The table -------------------------------------------------------------------------------
 
 A = "appointment"
@@ -394,6 +591,44 @@ MOVED_FROM_HELD = [
     (A, "day_before", "senior", "sms", "cancelled", "eve_old"),
     (A, "day_before", "senior", "sms", "pending", "eve"),
     (A, "moved", "senior", "sms", "pending", "now"),
+]
+
+
+def voice(rows):
+    """Gertrud on a landline: her messages are calls."""
+    return [(*row[:3], "voice", *row[4:]) if row[2] == "senior" else row for row in rows]
+
+
+SEATED = [
+    (W, "confirmation", "senior", "sms", "pending", "before"),
+    (W, "day_before", "senior", "sms", "pending", "ws_eve"),
+]
+OTTO_WAITS = [(W, "confirmation", "Otto", "sms", "pending", "before")]
+OTTO_SEATED = [
+    (W, "confirmation", "Otto", "sms", "pending", "before"),
+    (W, "day_before", "Otto", "sms", "pending", "ws_eve"),
+]
+# Otto had the only seat and gave it up, so it was offered to Gertrud.
+OTTO_LEFT = [
+    *withdrawn(OTTO_SEATED),
+    (W, "cancelled", "Otto", "sms", "pending", "before"),
+]
+OTTO_LEFT_TOLD = [*OTTO_LEFT[:2], (W, "cancelled", "Otto", "sms", "sent", "before")]
+OFFERED = [
+    (W, "confirmation", "senior", "sms", "pending", "before"),
+    (W, "offer", "senior", "sms", "pending", "before"),
+]
+OFFER_SENT = [
+    (W, "confirmation", "senior", "sms", "sent", "before"),
+    (W, "offer", "senior", "sms", "sent", "before"),
+]
+SEAT_TAKEN = [
+    (W, "confirmation", "senior", "sms", "pending", "now"),
+    (W, "day_before", "senior", "sms", "pending", "ws_eve"),
+]
+OFFER_PASSED_TO_ANNA = [
+    (W, "confirmation", "Anna", "sms", "sent", "before"),
+    (W, "offer", "Anna", "sms", "pending", "now"),
 ]
 
 
@@ -736,46 +971,445 @@ ROWS = [
         ],
         given=(registered_for_workshop,),
     ),
+    Row(
+        "workshop moved",
+        "admin",
+        "workshop_move",
+        admin_workshop_move_to_tuesday,
+        [
+            *BOOKED,
+            SEATED[0],
+            (W, "day_before", "senior", "sms", "cancelled", "ws_eve_old"),
+            (W, "day_before", "senior", "sms", "pending", "ws_eve"),
+            (W, "moved", "senior", "sms", "pending", "now"),
+            *OTTO_WAITS,
+            (W, "moved", "Otto", "sms", "pending", "now"),
+            (W, "moved", "Sabine", "email", "pending", "now"),
+        ],
+        given=(otto_waiting, sabine_teaches_workshop),
+    ),
+    Row(
+        "workshop cancelled",
+        "admin",
+        "workshop_cancel",
+        admin_workshop_cancel,
+        [
+            *BOOKED,
+            *withdrawn(SEATED + OTTO_WAITS),
+            (W, "cancelled", "senior", "sms", "pending", "now"),
+            (W, "cancelled", "Otto", "sms", "pending", "now"),
+            (W, "cancelled", "Sabine", "email", "pending", "now"),
+        ],
+        given=(otto_waiting, sabine_teaches_workshop),
+    ),
+    Row(
+        "workshops cancelled (list action)",
+        "admin",
+        "workshop_cancel",
+        admin_workshop_cancel_action,
+        [
+            *BOOKED,
+            *withdrawn(SEATED + OTTO_WAITS),
+            (W, "cancelled", "senior", "sms", "pending", "now"),
+            (W, "cancelled", "Otto", "sms", "pending", "now"),
+            (W, "cancelled", "Sabine", "email", "pending", "now"),
+        ],
+        given=(otto_waiting, sabine_teaches_workshop),
+    ),
+    Row(
+        "workshop cancelled while its seat is offered",
+        "admin",
+        "workshop_cancel",
+        admin_workshop_cancel,
+        [
+            *BOOKED,
+            *OTTO_LEFT,
+            (W, "confirmation", "senior", "sms", "cancelled", "before"),
+            (W, "offer", "senior", "sms", "cancelled", "before"),
+            (W, "cancelled", "senior", "sms", "pending", "now"),
+            (W, "cancelled", "Sabine", "email", "pending", "now"),
+        ],
+        given=(gertrud_waiting, otto_cancelled, sabine_teaches_workshop),
+    ),
+    Row(
+        "workshop retitled",
+        "admin",
+        "workshop_retitle",
+        admin_workshop_retitle,
+        [*BOOKED, *SEATED, (W, "retitled", "senior", "sms", "pending", "now"), *OTTO_WAITS],
+        given=(otto_waiting,),
+    ),
+    Row(
+        "workshop description changed",
+        "admin",
+        "workshop_retitle",
+        admin_workshop_describe,
+        [*BOOKED, *SEATED, *OTTO_WAITS],
+        given=(otto_waiting,),
+    ),
+    Row(
+        "workshop seats added",
+        "admin",
+        "workshop_resize",
+        admin_workshop_seats(2),
+        [*BOOKED, *SEATED, *OTTO_WAITS, (W, "offer", "Otto", "sms", "pending", "now")],
+        given=(otto_waiting,),
+    ),
+    Row(
+        "workshop seats fewer than registered: refused",
+        "admin",
+        "workshop_resize",
+        admin_workshop_too_few_seats,
+        [*BOOKED, *SEATED, *OTTO_SEATED],
+        given=(registered_for_workshop, otto_registered),
+    ),
+    Row(
+        "workshop attended, before the day: refused",
+        "admin",
+        "registration_mark",
+        admin_registration_attended_too_early,
+        [*BOOKED, *SEATED],
+        given=(registered_for_workshop,),
+    ),
+    Row(
+        "workshop seat freed, offered to the first waiting",
+        "desk",
+        "seat_offers_make",  # through registration_cancel
+        desk_registration_cancel,
+        [
+            *BOOKED,
+            *withdrawn(SEATED),
+            (W, "cancelled", "senior", "sms", "pending", "now"),
+            *OTTO_WAITS,
+            (W, "offer", "Otto", "sms", "pending", "now"),
+        ],
+        given=(otto_waiting,),
+    ),
+    Row(
+        "workshop registration cancelled, seat offered",
+        "admin",
+        "registration_cancel",
+        admin_registration_status("cancelled"),
+        [
+            *BOOKED,
+            *withdrawn(SEATED),
+            (W, "cancelled", "senior", "sms", "pending", "now"),
+            *OTTO_WAITS,
+            (W, "offer", "Otto", "sms", "pending", "now"),
+        ],
+        given=(otto_waiting,),
+    ),
+    Row(
+        "workshop registrations cancelled (list action), seat offered",
+        "admin",
+        "registration_cancel",
+        admin_registration_action("cancel_registrations"),
+        [
+            *BOOKED,
+            *withdrawn(SEATED),
+            (W, "cancelled", "senior", "sms", "pending", "now"),
+            *OTTO_WAITS,
+            (W, "offer", "Otto", "sms", "pending", "now"),
+        ],
+        given=(otto_waiting,),
+    ),
+    Row(
+        "NEIN to a workshop's move, seat offered",
+        "reply",
+        "registration_cancel",
+        twilio_sms("NEIN"),
+        [
+            *BOOKED,
+            (W, "confirmation", "senior", "sms", "sent", "before"),
+            (W, "day_before", "senior", "sms", "cancelled", "ws_eve_old"),
+            (W, "day_before", "senior", "sms", "cancelled", "ws_eve"),
+            (W, "moved", "senior", "sms", "answered", "before"),
+            (W, "cancelled", "senior", "sms", "pending", "now"),
+            (W, "confirmation", "Otto", "sms", "sent", "before"),
+            (W, "moved", "Otto", "sms", "sent", "before"),
+            (W, "offer", "Otto", "sms", "pending", "now"),
+            (W, "moved", "Sabine", "email", "sent", "before"),
+        ],
+        given=(
+            otto_waiting,
+            sabine_teaches_workshop,
+            workshop_moved_to_tuesday,
+            workshop_messages_sent,
+        ),
+        status=200,
+    ),
+    Row(
+        "JA to a workshop's move, after the appointment's confirmation went out",
+        "reply",
+        None,  # bookings/inbound/offer_replies.py: nothing changes; the office reads it
+        twilio_sms("JA"),
+        [
+            BOOKED[0],
+            (A, "confirmation", "senior", "sms", "sent", "before"),
+            BOOKED[2],
+            (W, "confirmation", "senior", "sms", "sent", "before"),
+            (W, "day_before", "senior", "sms", "cancelled", "ws_eve_old"),
+            (W, "day_before", "senior", "sms", "pending", "ws_eve"),
+            (W, "moved", "senior", "sms", "sent", "before"),
+            (W, "moved", "Sabine", "email", "sent", "before"),
+        ],
+        given=(
+            confirmation_sent,
+            registered_for_workshop,
+            sabine_teaches_workshop,
+            workshop_moved_to_tuesday,
+            workshop_messages_sent,
+        ),
+        status=200,
+    ),
+    Row(
+        "workshop registration",
+        "admin",
+        "workshop_register",
+        admin_workshop_register,
+        [
+            *BOOKED,
+            (W, "confirmation", "senior", "sms", "pending", "now"),
+            (W, "day_before", "senior", "sms", "pending", "ws_eve"),
+        ],
+    ),
+    Row(
+        "workshop moved while its seat is offered",
+        "admin",
+        "workshop_move",
+        admin_workshop_move_to_tuesday,
+        [
+            *BOOKED,
+            *withdrawn([(W, "confirmation", "Otto", "sms", "pending", "before")]),
+            (W, "day_before", "Otto", "sms", "cancelled", "ws_eve_old"),
+            OTTO_LEFT[2],
+            *OFFERED,
+            (W, "moved", "senior", "sms", "pending", "now"),
+            (W, "moved", "Sabine", "email", "pending", "now"),
+        ],
+        given=(gertrud_waiting, otto_cancelled, sabine_teaches_workshop),
+    ),
+    Row(
+        "workshop cancelled right after a move",
+        "admin",
+        "workshop_cancel",
+        admin_workshop_cancel,
+        [
+            *BOOKED,
+            SEATED[0][:4] + ("cancelled", "before"),
+            (W, "day_before", "senior", "sms", "cancelled", "ws_eve_old"),
+            (W, "day_before", "senior", "sms", "cancelled", "ws_eve"),
+            (W, "moved", "senior", "sms", "cancelled", "before"),
+            (W, "moved", "Sabine", "email", "cancelled", "before"),
+            (W, "cancelled", "senior", "sms", "pending", "now"),
+            (W, "cancelled", "Sabine", "email", "pending", "now"),
+        ],
+        given=(registered_for_workshop, sabine_teaches_workshop, workshop_moved_to_tuesday),
+    ),
+    Row(
+        "seat offer answered too late (JA), before the job ran",
+        "reply",
+        "seat_offer_answer",
+        twilio_sms("JA"),
+        [
+            *BOOKED,
+            *OTTO_LEFT_TOLD,
+            OFFER_SENT[0],
+            (*OFFER_SENT[1][:4], "answered", "before"),
+            *OFFER_PASSED_TO_ANNA,
+        ],
+        given=(
+            gertrud_waiting,
+            anna_waiting,
+            otto_cancelled,
+            workshop_messages_sent,
+            offer_ran_out,
+        ),
+        status=200,
+    ),
+    Row(
+        "waiting person promoted after a call",
+        "desk",
+        "registration_promote",
+        desk_registration_promote,
+        [*BOOKED, *OTTO_LEFT, *withdrawn(OFFERED), *SEAT_TAKEN],
+        given=(gertrud_waiting, otto_cancelled),
+    ),
+    Row(
+        "waiting person promoted after a call",
+        "admin",
+        "registration_promote",
+        admin_registration_status("registered"),
+        [*BOOKED, *OTTO_LEFT, *withdrawn(OFFERED), *SEAT_TAKEN],
+        given=(gertrud_waiting, otto_cancelled),
+    ),
+    Row(
+        "waiting people promoted (list action)",
+        "admin",
+        "registration_promote",
+        admin_registration_action("promote_registrations"),
+        [*BOOKED, *OTTO_LEFT, *withdrawn(OFFERED), *SEAT_TAKEN],
+        given=(gertrud_waiting, otto_cancelled),
+    ),
+    Row(
+        "waiting person promoted into a full workshop: refused",
+        "desk",
+        "registration_promote",
+        desk_registration_promote,
+        [*BOOKED, *OTTO_SEATED, (W, "confirmation", "senior", "sms", "pending", "before")],
+        given=(gertrud_waiting,),
+    ),
+    Row(
+        "seat offer accepted (JA)",
+        "reply",
+        "seat_offer_answer",
+        twilio_sms("JA"),
+        [
+            *BOOKED,
+            *OTTO_LEFT_TOLD,
+            OFFER_SENT[0],
+            (*OFFER_SENT[1][:4], "answered", "before"),
+            *SEAT_TAKEN,
+        ],
+        given=(gertrud_waiting, otto_cancelled, workshop_messages_sent),
+        status=200,
+    ),
+    Row(
+        "seat offer declined (NEIN)",
+        "reply",
+        "seat_offer_answer",
+        twilio_sms("NEIN"),
+        [
+            *BOOKED,
+            *OTTO_LEFT_TOLD,
+            OFFER_SENT[0],
+            (*OFFER_SENT[1][:4], "answered", "before"),
+            *OFFER_PASSED_TO_ANNA,
+        ],
+        given=(gertrud_waiting, anna_waiting, otto_cancelled, workshop_messages_sent),
+        status=200,
+    ),
+    Row(
+        "seat offer accepted (key 1)",
+        "reply",
+        "seat_offer_answer",
+        twilio_key("1"),
+        voice(
+            [
+                *BOOKED,
+                *OTTO_LEFT_TOLD,
+                OFFER_SENT[0],
+                (*OFFER_SENT[1][:4], "answered", "before"),
+                *SEAT_TAKEN,
+            ]
+        ),
+        before_booking=(on_a_landline,),
+        given=(gertrud_waiting, otto_cancelled, workshop_messages_sent),
+        status=200,
+    ),
+    Row(
+        "seat offer declined (key 2)",
+        "reply",
+        "seat_offer_answer",
+        twilio_key("2"),
+        voice(
+            [
+                *BOOKED,
+                *OTTO_LEFT_TOLD,
+                OFFER_SENT[0],
+                (*OFFER_SENT[1][:4], "answered", "before"),
+                *OFFER_PASSED_TO_ANNA,
+            ]
+        ),
+        before_booking=(on_a_landline,),
+        given=(gertrud_waiting, anna_waiting, otto_cancelled, workshop_messages_sent),
+        status=200,
+    ),
+    Row(
+        "seat offer not answered in time",
+        "job",
+        "seat_offers_expire",
+        job_seat_offers_expire,
+        [*BOOKED, *OTTO_LEFT_TOLD, *OFFER_SENT, *OFFER_PASSED_TO_ANNA],
+        given=(
+            gertrud_waiting,
+            anna_waiting,
+            otto_cancelled,
+            workshop_messages_sent,
+            offer_ran_out,
+        ),
+        status=None,
+    ),
+    Row(
+        "seat offer not delivered",
+        "job",
+        "seat_offers_expire",
+        job_seat_offers_expire,
+        [
+            *BOOKED,
+            *OTTO_LEFT_TOLD,
+            OFFER_SENT[0],
+            (*OFFER_SENT[1][:4], "failed", "before"),
+            *OFFER_PASSED_TO_ANNA,
+        ],
+        given=(
+            gertrud_waiting,
+            anna_waiting,
+            otto_cancelled,
+            workshop_messages_sent,
+            offer_not_delivered,
+        ),
+        status=None,
+    ),
 ]
 
 
 # --- Reading the result ----------------------------------------------------------------------
 
 
-def _due(reminder: Reminder, w: World, original_start: datetime.datetime) -> str:
-    if reminder.registration_id:
-        symbols = {"ws_eve": queue.day_before_due(w.workshop.starts_at)}
+def _due(reminder: Reminder, w: World, original_start, original_ws_start) -> str:
+    moment = reminder.due_at
+    if reminder.kind == Reminder.Kind.OFFER and quiet_until(reminder.created_at) == moment:
+        moment = reminder.created_at  # queued in quiet hours, to go out in the morning
+    if reminder.registration_id or reminder.workshop_id:
+        # "ws_eve" wins over "ws_eve_old" when the workshop kept its day.
+        symbols = {
+            "ws_eve": queue.day_before_due(w.workshop.starts_at),
+            "ws_eve_old": queue.day_before_due(original_ws_start),
+        }
     else:
         # "eve" wins over "eve_old" when the appointment kept its day.
         symbols = {
             "eve": queue.day_before_due(w.appointment.starts_at),
             "eve_old": queue.day_before_due(original_start),
         }
-    for name, moment in symbols.items():
-        if moment == reminder.due_at:
+    for name, symbol in symbols.items():
+        if symbol == reminder.due_at:
             return name
-    if w.started <= reminder.due_at < w.changed:
+    if w.started <= moment < w.changed:
         return "before"
-    if w.changed <= reminder.due_at <= timezone.now():
+    if w.changed <= moment <= timezone.now():
         return "now"
     return reminder.due_at.isoformat()
 
 
-def _recipient(reminder: Reminder) -> str:
-    return "senior" if reminder.senior_id else reminder.helper.first_name
+def _recipient(reminder: Reminder, w: World) -> str:
+    if reminder.senior_id:
+        return "senior" if reminder.senior_id == w.senior.pk else reminder.senior.first_name
+    return reminder.helper.first_name
 
 
-def outbox_rows(w: World, original_start) -> list[tuple]:
+def outbox_rows(w: World, original_start, original_ws_start) -> list[tuple]:
     return sorted(
         (
-            W if reminder.registration_id else A,
+            W if reminder.registration_id or reminder.workshop_id else A,
             reminder.kind,
-            _recipient(reminder),
+            _recipient(reminder, w),
             reminder.channel,
             reminder.status,
-            _due(reminder, w, original_start),
+            _due(reminder, w, original_start, original_ws_start),
         )
-        for reminder in Reminder.objects.select_related("helper__user")
+        for reminder in Reminder.objects.select_related("helper__user", "senior")
     )
 
 
@@ -801,7 +1435,7 @@ def test_each_change_leaves_the_right_flags_and_messages(
     for step in row.before_booking:
         step(w)
     book_through_the_desk(w)
-    original_start = w.appointment.starts_at
+    original_start, original_ws_start = w.appointment.starts_at, w.workshop.starts_at
     for step in row.given:
         step(w)
     mail.outbox.clear()
@@ -813,15 +1447,17 @@ def test_each_change_leaves_the_right_flags_and_messages(
     if row.status is not None:
         assert response.status_code == row.status
     w.appointment.refresh_from_db()
+    w.workshop.refresh_from_db()
     assert w.appointment.needs_rebooking is row.flagged
-    assert outbox_rows(w, original_start) == sorted(row.outbox)
+    assert outbox_rows(w, original_start, original_ws_start) == sorted(row.outbox)
     assert len(mail.outbox) == row.mails
     for message in mail.outbox:
         assert message.to == ["buero@example.org"]
         assert "Gertrud M." in message.body
         assert "nichts abgesagt" in message.body
     to_send = Reminder.objects.filter(
-        senior__isnull=False, status__in=[Reminder.Status.PENDING, Reminder.Status.HELD]
+        Q(senior__isnull=False) | Q(workshop__isnull=False),
+        status__in=[Reminder.Status.PENDING, Reminder.Status.HELD],
     )
     for reminder in to_send:
         assert names_the_day(reminder), render_text(reminder)

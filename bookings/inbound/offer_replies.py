@@ -86,8 +86,11 @@ def offer_reply_sms(*, seniors, word: str, body: str, sid: str) -> str | None:
         return None
     accept = word in YES
     if asked.kind == Reminder.Kind.MOVED and accept:
-        return None  # "JA" to a move changes nothing; the office list shows it.
-    action = InboundMessage.Action.CONFIRMED if accept else InboundMessage.Action.CANCELLED
+        # "JA" to a move changes nothing; the office list shows it. It answers the
+        # workshop's message, so it must not confirm an appointment asked about earlier.
+        action = InboundMessage.Action.TO_READ
+    else:
+        action = InboundMessage.Action.CONFIRMED if accept else InboundMessage.Action.CANCELLED
     fresh = _record(
         provider_sid=sid,
         senior=asked.senior,
@@ -97,6 +100,8 @@ def offer_reply_sms(*, seniors, word: str, body: str, sid: str) -> str | None:
     )
     if not fresh:
         return ""
+    if action == InboundMessage.Action.TO_READ:
+        return _("Danke, Ihre Nachricht wurde an das Büro weitergegeben.")
     if asked.kind == Reminder.Kind.MOVED:
         return _move_declined(asked)
     return offer_answer(asked, accept=accept)

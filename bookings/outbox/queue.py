@@ -223,6 +223,9 @@ def reminders_for_workshop_move(workshop, *, registrations, helpers) -> list[Rem
 def reminders_for_workshop_cancel(workshop, *, registrations, helpers) -> list[Reminder]:
     """The workshop is off: withdraw what is pending, tell seniors and helpers."""
     _withdraw_pending(registrations)
+    workshop.helper_reminders.filter(status=Reminder.Status.PENDING).update(
+        status=Reminder.Status.CANCELLED, updated_at=timezone.now()
+    )
     queued = [_queue_workshop_change(r, Reminder.Kind.CANCELLED) for r in registrations]
     queued += [_queue_for_workshop_helper(workshop, h, Reminder.Kind.CANCELLED) for h in helpers]
     _dispatch_after_commit()

@@ -131,6 +131,8 @@ def seat_offer_answer(*, offer: SeatOffer, accept: bool) -> SeatOffer:
         return offer
     if offer.expires_at <= timezone.now() or workshop.cancelled_at:
         _close(offer, SeatOffer.Status.EXPIRED)
+        # Closed here, the offer escapes the minute's scan: pass its seat on now.
+        seat_offers_make(workshop=workshop)
         offer.refresh_from_db()
         return offer
     registration = offer.registration
