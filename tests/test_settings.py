@@ -13,7 +13,9 @@ from helpdesk.env import env_bool, env_int
 
 
 def _import_settings(**env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
     return subprocess.run(
         [sys.executable, "-c", "import helpdesk.settings as s; print(s.DEBUG, s.MESSAGE_BACKEND)"],
         env={**clean, **env},
