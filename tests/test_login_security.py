@@ -121,7 +121,8 @@ def test_session_idle_minutes_comes_from_the_environment():
         [
             sys.executable,
             "-c",
-            "import helpdesk.settings as s; print(s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST)",
+            "import helpdesk.settings as s;"
+            "print(s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST)",
         ],
         env={**os.environ, "SESSION_IDLE_MINUTES": "10"},
         capture_output=True,
