@@ -61,7 +61,9 @@ def test_it_follows_the_threshold_setting(client, settings, senior, helper, offi
         assert _health(client)[0] == 200
 
 
-def test_a_message_held_back_at_night_counts_from_the_morning(client, senior, helper, office, topic):
+def test_a_message_held_back_at_night_counts_from_the_morning(
+    client, senior, helper, office, topic
+):
     morning = a_weekday_morning()  # 11:00 on a working day
     with travel(morning):
         book(senior, helper, office, topic, at(morning.date() + datetime.timedelta(days=7), 10))
