@@ -241,5 +241,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": logging.getLevelName(logging.WARNING)}},
+    # These print personal data at DEBUG, so not even LOG_LEVEL=DEBUG lets them: SQL
+    # parameters (phone numbers, names), the context of a template's missing variable,
+    # and the URLs of Twilio look-ups (`?To=+49…`).
+    "loggers": {
+        "django.db.backends": {"level": logging.getLevelName(logging.WARNING)},
+        "django.template": {"level": logging.getLevelName(logging.INFO)},
+        "urllib3": {"level": logging.getLevelName(logging.WARNING)},
+    },
 }
