@@ -1,14 +1,47 @@
-"""Request-level protection that does not belong to one app: no caching of pages with
-personal data, and the client address for login throttling behind a proxy."""
+"""Request-level protection that does not belong to one app: the idle timeout, no caching
+of pages with personal data, and the client address for login throttling behind a proxy."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+
+LAST_SEEN = "last_seen"
+# Writing the session on every request would cost a write per keystroke of the desk's
+# live search; once a minute is precise enough for a 30-minute timeout.
+LAST_SEEN_PRECISION = 60
+
+
+def note_login(sender, request: HttpRequest, user, **kwargs) -> None:
+    """user_logged_in: the idle time counts from the login."""
+    request.session[LAST_SEEN] = int(timezone.now().timestamp())
+
+
+class IdleTimeoutMiddleware:
+    """Signs a person out after SESSION_IDLE_MINUTES without a request.
+
+    Staff see personal data, and a desk computer is often left alone. The session's
+    own expiry (SESSION_COOKIE_AGE) is only a backstop for sessions nobody returns to.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            last_seen = request.session.get(LAST_SEEN, now)
+            if now - last_seen > settings.SESSION_IDLE_MINUTES * 60:
+                logout(request)  # the view then sees an anonymous visitor: the login page
+            elif now - last_seen >= LAST_SEEN_PRECISION or LAST_SEEN not in request.session:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
 
 
 class NoStoreForSignedInMiddleware:

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "helpdesk.security.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -163,6 +164,12 @@ MESSAGE_BACKEND = "twilio" if TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN else "con
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "digitale-hilfe@localhost")
+# With EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (production):
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 # django-q2: the ORM broker needs no other service; Q_BROKER=redis uses REDIS_URL.
 Q_CLUSTER = {
@@ -180,11 +187,11 @@ if env_str("Q_BROKER", "orm") == "redis":
 else:
     Q_CLUSTER["orm"] = "default"
 
-# Staff see personal data: a session ends after this many idle minutes (each request
-# pushes the end further out).
+# Staff see personal data: a session ends after this many minutes without a request
+# (helpdesk.security.IdleTimeoutMiddleware); the cookie and the stored session expire
+# a little later, for sessions nobody comes back to.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
-SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = (SESSION_IDLE_MINUTES + 5) * 60
 
 # django-axes: after LOGIN_FAILURE_LIMIT wrong passwords for one username from one
 # address, that pair is locked out for LOGIN_LOCKOUT_MINUTES (login page and admin).
