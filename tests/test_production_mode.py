@@ -8,6 +8,8 @@ import os
 import re
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,45 @@ def test_it_enforces_https_and_serves_collected_static_files(production_env):
     status, cache_control = answers["static"]
     assert status == 200
     assert re.search(r"max-age=\d{6,}", cache_control)  # hashed names may be kept for long
+
+
+def test_gunicorn_serves_the_app_in_production_mode(production_env):
+    migrated = _run(production_env, "manage.py", "migrate", "--noinput")
+    assert migrated.returncode == 0, migrated.stderr
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "helpdesk.wsgi:application", "--bind", "127.0.0.1:0", "--workers", "1"],
+        cwd=ROOT,
+        env=production_env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        address = None
+        for line in server.stderr:  # gunicorn says where it listens before it serves
+            found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", line)
+            if found:
+                address = found.group(1)
+                break
+        assert address, "gunicorn did not start"
+        host = {"Host": "hilfe.example.org"}
+        health = urllib.request.urlopen(
+            urllib.request.Request(f"{address}/gesundheit/", headers=host)
+        )
+        assert health.status == 200
+        assert json.load(health)["checks"]["database"] == {"ok": True}
+
+        login = urllib.request.Request(f"{address}/anmelden/", headers=host)
+        with pytest.raises(urllib.error.HTTPError) as redirect:
+            urllib.request.build_opener(_NoRedirects).open(login)
+        assert redirect.value.code == 301
+        assert redirect.value.headers["Location"] == "https://hilfe.example.org/anmelden/"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stderr.close()
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
