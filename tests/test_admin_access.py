@@ -156,3 +156,26 @@ def test_it_keeps_superusers_out_of_a_coordinators_reach(client, coordinator, su
     superuser.refresh_from_db()
     assert superuser.is_active
     assert superuser.check_password("geheim-123")
+
+
+def test_the_demo_logins_work_as_the_readme_says(client, db, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("demo_data", stdout=StringIO())  # once: it builds a whole city
+    for username, landing, admin_status in [
+        ("koordination", "/", 200),
+        ("buero-gruebentaelchen", "/buero/", 302),
+        ("helfer-sabine", "/ehrenamt/", 302),
+    ]:
+        client.logout()
+        response = client.post(
+            reverse("login"),
+            {"username": username, "password": "demo-digitale-hilfe"},
+            follow=True,
+        )
+        assert response.redirect_chain[-1][0] == landing, username
+        assert client.get(reverse("admin:index")).status_code == admin_status, username
+        assert User.objects.get(username=username).is_staff is (admin_status == 200)
