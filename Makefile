@@ -11,7 +11,9 @@ $(INSTALLED): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(INSTALLED)
 
-# Web app and reminder worker side by side; Ctrl-C stops both.
+# Web app and reminder worker side by side; Ctrl-C stops both. The demo city is made up,
+# so the console backend may show the texts it would send (never a real server's setting).
+run: export CONSOLE_MESSAGE_BODIES ?= true
 run: $(INSTALLED)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_data

@@ -57,3 +57,18 @@ def test_it_sends_anonymous_visitors_to_the_login_page(page, live_server):
 
     expect(page).to_have_url(f"{live_server.url}/anmelden/?next=/")
     expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
+
+
+def test_it_explains_a_lockout_accessibly(page, live_server, office_staff):
+    page.goto("/anmelden/")
+    for _ in range(5):
+        page.get_by_label("Benutzername").fill(office_staff.username)
+        page.get_by_label("Passwort").fill("falsch")
+        with page.expect_navigation():
+            page.get_by_label("Passwort").press("Enter")
+
+    expect(page.get_by_role("heading", name="Anmeldung vorübergehend gesperrt")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("15 Minuten gesperrt")
+    assert_accessible(page)
+    page.get_by_role("link", name="Zurück zur Anmeldung").click()
+    expect(page).to_have_url(f"{live_server.url}/anmelden/")

@@ -13,7 +13,9 @@ from helpdesk.env import env_bool, env_int
 
 
 def _import_settings(**env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
     return subprocess.run(
         [sys.executable, "-c", "import helpdesk.settings as s; print(s.DEBUG, s.MESSAGE_BACKEND)"],
         env={**clean, **env},
@@ -35,8 +37,14 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_production_starts_with_a_secret_key():
+def test_production_refuses_to_start_without_allowed_hosts():
     result = _import_settings(DEBUG="false", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must name" in result.stderr
+
+
+def test_production_starts_with_a_secret_key_and_hosts():
+    result = _import_settings(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="hilfe.example.org")
     assert result.returncode == 0, result.stderr
 
 

@@ -157,12 +157,16 @@ class Command(BaseCommand):
                 "first_name": first_name,
                 "last_name": last_name,
                 "email": f"{username}@example.org",
-                "is_staff": group != roles.HELPER,
+                "is_staff": group == roles.COORDINATOR,
             },
         )
         if created:
             user.password = self._password
             user.save(update_fields=["password"])
+        elif user.is_staff != (group == roles.COORDINATOR):
+            # Older demo data let office staff into the admin; only coordinators go there.
+            user.is_staff = group == roles.COORDINATOR
+            user.save(update_fields=["is_staff"])
         user.groups.add(Group.objects.get(name=group))
         return user
 

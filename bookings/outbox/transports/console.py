@@ -1,24 +1,46 @@
-"""Development transport: logs the rendered message and records it as sent."""
+"""Development transport: logs that a message would go out and records it as sent.
+
+Logs hold no phone numbers and no message texts (they may end up in a shared log
+system): the number is shortened, and the text is logged only with
+CONSOLE_MESSAGE_BODIES=true, meant for a developer's machine with demo data.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
 
+from django.conf import settings
+
 from bookings.outbox.transports import Message, SendResult
 
 logger = logging.getLogger("bookings.messages")
 
 
+def masked_number(number: str) -> str:
+    """The last two digits, enough to tell two test phones apart, never the number."""
+    return f"…{number[-2:]}" if len(number) > 6 else "…"
+
+
 class ConsoleTransport:
     def send(self, message: Message) -> SendResult:
-        # The text, not the number: phone numbers never go into logs.
-        logger.info(
-            "%s for reminder %s (console, not sent):\n%s",
-            message.channel.upper(),
-            message.reminder_id,
-            message.body,
-        )
+        if settings.CONSOLE_MESSAGE_BODIES:
+            logger.info(
+                "%s for reminder %s to %s (console, not sent):\n%s",
+                message.channel.upper(),
+                message.reminder_id,
+                masked_number(message.to),
+                message.body,
+            )
+        else:
+            logger.info(
+                "%s for reminder %s to %s (console, not sent; %s characters, "
+                "CONSOLE_MESSAGE_BODIES=true shows the text)",
+                message.channel.upper(),
+                message.reminder_id,
+                masked_number(message.to),
+                len(message.body),
+            )
         return SendResult(provider_sid=f"console-{uuid.uuid4().hex}")
 
     def find_sent(self, message: Message, since) -> SendResult | None:

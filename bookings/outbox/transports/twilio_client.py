@@ -17,6 +17,22 @@ from twilio.rest import Client
 # numbers (e.g. when asking Twilio whether a message went out); personal data stays out.
 logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
+
+class _NoQueryStrings(logging.Filter):
+    """The twilio library logs each request's query string, and looking a message up
+    puts the recipient's number there (`To=+49…`): keep the path, drop the query."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if text.startswith("Query Params:"):
+            return False
+        if " Request: " in text and "?" in text:
+            record.msg, record.args = text.split("?", 1)[0] + "?…", ()
+        return True
+
+
+logging.getLogger("twilio.http_client").addFilter(_NoQueryStrings())
+
 # Seconds to wait for Twilio; a slower answer counts as "may have been sent".
 TIMEOUT = 10
 
