@@ -134,10 +134,10 @@ class SlotSearchForm(_CrispyMixin, forms.Form):
         return first_day
 
     def clean_after(self) -> str:
+        # A cursor comes only from a "show more" link; one that is no slot (edited, or out
+        # of the range dates can be computed in) starts the list from the beginning.
         after = self.cleaned_data["after"]
-        if after and not _slot_in_range(parse_cursor(after)):
-            raise ValidationError(_("Bitte starten Sie die Suche noch einmal."), code="cursor")
-        return after
+        return after if _slot_in_range(parse_cursor(after)) else ""
 
     def query(self, *, offices: tuple[int, ...] = (), skip: tuple[int, ...] = ()) -> SlotQuery:
         """The search as asked; `offices` narrows it (to the home offices), `skip` leaves
