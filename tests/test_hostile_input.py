@@ -33,7 +33,7 @@ from tests.reminder_fixtures import book
 BASE = "https://hilfe.example.org"
 
 bounded = settings(
-    max_examples=50,
+    max_examples=40,
     deadline=None,
     derandomize=True,
     database=None,
