@@ -259,5 +259,7 @@ LOGGING = {
         "django.db.backends": {"level": logging.getLevelName(logging.WARNING)},
         "django.template": {"level": logging.getLevelName(logging.INFO)},
         "urllib3": {"level": logging.getLevelName(logging.WARNING)},
+        # django-axes reports every successful login at INFO; only lockouts matter.
+        "axes": {"level": logging.getLevelName(logging.WARNING)},
     },
 }

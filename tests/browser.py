@@ -34,7 +34,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Nothing may download or phone home: no browser build of Playwright's own, no updates.
@@ -62,6 +62,12 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 # How many Tab presses the focus check follows from where the focus is.
 FOCUS_STEPS = 3
+# Every wait is on a condition (an element, a response, a URL); the deadlines are only
+# there to end a real failure, and are generous because other jobs may share the CPUs.
+# Playwright's own 5 s for `expect` is short when the machine is busy.
+EXPECT_TIMEOUT_MS = 30_000
+ACTION_TIMEOUT_MS = 60_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 _FOCUS_INDICATOR = """el => {
   const style = getComputedStyle(el);
@@ -118,6 +124,7 @@ def new_page(browser: Browser, live_server) -> Iterator[Callable[..., Page]]:
             viewport=viewport,
             **context_options,
         )
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
         contexts.append(context)
         if user is not None:
             context.add_cookies([_session_cookie(user, live_server.url)])

@@ -39,6 +39,9 @@ from neighborhoods.models import Office  # noqa: E402
 
 dispatch.quiet_until = lambda moment: None
 dispatch.LEASE = datetime.timedelta(seconds=float(os.environ.get("REMINDER_LEASE_SECONDS", 300)))
+# A live worker must finish a batch well within its lease, or another worker takes the
+# rows over mid-send (on a busy machine, a flaky duplicate): small batches, short sends.
+BATCH = int(os.environ.get("REMINDER_BATCH", dispatch.BATCH))
 
 
 def populate(count: int) -> Office:
@@ -122,7 +125,7 @@ def dispatch_until_done() -> None:
         status__in=[Reminder.Status.PENDING, Reminder.Status.SENDING]
     )
     while open_rows.exists():
-        if not dispatch.dispatch_due():
+        if not dispatch.dispatch_due(batch=BATCH):
             time.sleep(0.1)  # waiting for a dead worker's lease to run out
 
 

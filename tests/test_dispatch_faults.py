@@ -19,7 +19,10 @@ KILLS = 12
 def test_killed_dispatchers_send_every_message_exactly_once(tmp_path):
     fake, server = start_fake_twilio()
     database = WorldDatabase(tmp_path)
-    env = world_env(database, fake.url, REMINDER_LEASE_SECONDS="2")
+    # The lease must outlast a batch's sends even on a busy machine (else a live worker's
+    # rows are taken over mid-send and go out twice), yet stay short, as dead workers'
+    # rows wait for it: batches of 20 and a 5 s lease.
+    env = world_env(database, fake.url, REMINDER_LEASE_SECONDS="5", REMINDER_BATCH="20")
     try:
         migrate(env)
         run(env, "populate", str(MESSAGES))

@@ -40,10 +40,10 @@ def test_a_booking_is_confirmed_through_a_real_cluster(tmp_path, broker):
             assert database.rows("select count(*) from django_q_ormq") == [(1,)]
         cluster = start(env, "qcluster")
         try:
-            arrived = fake.wait_for(1, timeout=90)
+            arrived = fake.wait_for(1, timeout=180)
         finally:
             cluster.send_signal(signal.SIGTERM)
-            cluster.wait(timeout=60)
+            cluster.wait(timeout=180)
     finally:
         server.shutdown()
         server.server_close()

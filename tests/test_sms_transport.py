@@ -185,11 +185,15 @@ def test_a_timeout_is_looked_up_before_a_retry(
     monkeypatch, fake_twilio, senior, helper, office, topic, monday
 ):
     monkeypatch.setattr("bookings.outbox.transports.twilio_client.TIMEOUT", 0.2)
-    fake_twilio.slow[MOBILE] = 1.0
+    # Far beyond the client's timeout, so even a busy machine sees the timeout.
+    fake_twilio.slow[MOBILE] = 10.0
     reminder = _confirmation(senior, helper, office, topic, monday)
     morning = a_weekday_morning()
     with travel(morning):
         dispatch_due()
+    # The fake records the message before its slow answer; on a busy machine that may
+    # come after the client gave up, so wait for it rather than race the lookup.
+    assert fake_twilio.wait_for(1, timeout=60)
     reminder.refresh_from_db()
     assert (reminder.status, reminder.error_code) == (Reminder.Status.PENDING, "network")
     assert reminder.uncertain_since is not None

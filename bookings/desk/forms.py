@@ -16,7 +16,23 @@ from django.utils.translation import gettext_lazy as _
 from bookings.availability import AFTERNOON, MORNING, SlotQuery, parse_cursor
 from bookings.models import CancellationReason, DeviceKind, Senior, Topic
 from bookings.phones import PhoneFormField
+from helpdesk.day_bounds import check_day
 from neighborhoods.models import Office, Weekday
+
+# Database ids are 64-bit; a larger number in a cursor is no slot at all.
+_MAX_ID = 2**63 - 1
+
+
+def _slot_in_range(parsed: tuple[datetime.datetime, int, int] | None) -> bool:
+    """A parsed cursor whose ids fit the database and whose day can be computed with."""
+    if parsed is None:
+        return False
+    moment, office_id, helper_id = parsed
+    try:
+        check_day(moment.date())
+    except ValidationError:
+        return False
+    return 0 < office_id <= _MAX_ID and 0 < helper_id <= _MAX_ID
 
 
 class _CrispyMixin:
@@ -112,6 +128,17 @@ class SlotSearchForm(_CrispyMixin, forms.Form):
             "topic", "device", "office", InlineCheckboxes("weekdays"), "part_of_day", "first_day"
         )
 
+    def clean_first_day(self) -> datetime.date | None:
+        first_day = self.cleaned_data["first_day"]
+        check_day(first_day, years_back=1)
+        return first_day
+
+    def clean_after(self) -> str:
+        # A cursor comes only from a "show more" link; one that is no slot (edited, or out
+        # of the range dates can be computed in) starts the list from the beginning.
+        after = self.cleaned_data["after"]
+        return after if _slot_in_range(parse_cursor(after)) else ""
+
     def query(
         self,
         *,
@@ -146,7 +173,7 @@ class SlotChoiceForm(forms.Form):
 
     def clean_slot(self) -> tuple[datetime.datetime, int, int]:
         parsed = parse_cursor(self.cleaned_data["slot"])
-        if parsed is None:
+        if not _slot_in_range(parsed):
             raise ValidationError(_("Bitte wählen Sie einen Termin aus der Liste."))
         return parsed
 
@@ -187,3 +214,18 @@ class DayListForm(forms.Form):
         label=_("Tag"),
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
+
+    def clean_day(self) -> datetime.date:
+        day = self.cleaned_data["day"]
+        check_day(day)
+        return day
+
+
+class WorkshopRegisterForm(forms.Form):
+    """The senior a "Anmelden" button on the senior's page stands for."""
+
+    senior = forms.ModelChoiceField(
+        queryset=Senior.objects.filter(anonymised_at__isnull=True),
+        widget=forms.HiddenInput,
+    )
+    no_senior = _("Bitte wählen Sie eine Person aus, die Sie anmelden möchten.")

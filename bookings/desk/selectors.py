@@ -43,7 +43,8 @@ def _phone_digits(text: str) -> str:
 def senior_search(text: str, *, limit: int = SEARCH_LIMIT) -> list[Senior]:
     """Seniors whose phone number contains the typed digits (any format, or the last
     digits), or whose name contains every typed word, folded (`muller` finds `Müller`)."""
-    text = text.strip()
+    # PostgreSQL refuses NUL in text; no name or number contains one.
+    text = text.replace("\x00", "").strip()
     seniors = Senior.objects.filter(anonymised_at__isnull=True).select_related("district")
     if not _LETTERS.search(text):
         digits = _phone_digits(text)

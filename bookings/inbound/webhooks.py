@@ -1,7 +1,8 @@
 """Twilio's calls to us: delivery status, inbound SMS, a call's TwiML and keypad input.
 
 Every view checks `X-Twilio-Signature` against the public URL Twilio called
-(PUBLIC_BASE_URL + path) and answers 403 otherwise. They answer at once; the work
+(PUBLIC_BASE_URL + path) and answers 403 otherwise, then its parameters (`params`)
+and answers 400 if they are not what Twilio sends. They answer at once; the work
 they trigger is a few row updates.
 """
 
@@ -22,6 +23,13 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from bookings.inbound.delivery import delivery_record
 from bookings.inbound.offer_replies import offer_reply_keypad
+from bookings.inbound.params import (
+    CallParams,
+    KeypadParams,
+    SmsParams,
+    StatusParams,
+    twilio_params,
+)
 from bookings.inbound.replies import reply_keypad, reply_sms
 from bookings.models import InboundMessage, Reminder
 from bookings.outbox.dispatch import public_url
@@ -55,6 +63,7 @@ def _twiml(response) -> HttpResponse:
 
 
 @twilio_signed
+@twilio_params(StatusParams)
 def status(request: HttpRequest, reminder_id: int) -> HttpResponse:
     """Delivery status of an SMS (MessageStatus) or a call (CallStatus)."""
     delivery_record(
@@ -67,6 +76,7 @@ def status(request: HttpRequest, reminder_id: int) -> HttpResponse:
 
 
 @twilio_signed
+@twilio_params(SmsParams)
 def inbound_sms(request: HttpRequest) -> HttpResponse:
     answer = reply_sms(
         from_number=request.POST.get("From", ""),
@@ -106,6 +116,7 @@ def _offer_menu(response: VoiceResponse, reminder: Reminder) -> VoiceResponse:
 
 
 @twilio_signed
+@twilio_params(CallParams)
 def call(request: HttpRequest, reminder_id: int) -> HttpResponse:
     """What a reminder call says: twice the appointment, then the 1/2/3 menu.
 
@@ -148,6 +159,7 @@ def call(request: HttpRequest, reminder_id: int) -> HttpResponse:
 
 
 @twilio_signed
+@twilio_params(KeypadParams)
 def keypad(request: HttpRequest, reminder_id: int) -> HttpResponse:
     reminder = get_object_or_404(
         Reminder.objects.select_related("appointment", "senior"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Absence, Availability, Helper
 from bookings.schedule.selectors import booked_left_uncovered
+from helpdesk.day_bounds import check_day
 from neighborhoods.models import Weekday
 
 
@@ -53,6 +54,14 @@ class AvailabilityForm(forms.ModelForm):
         self.fields["office"].empty_label = None
         self.fields["weekday"].choices = Weekday.choices
 
+    def clean_valid_from(self) -> datetime.date:
+        check_day(self.cleaned_data["valid_from"])
+        return self.cleaned_data["valid_from"]
+
+    def clean_valid_until(self) -> datetime.date | None:
+        check_day(self.cleaned_data["valid_until"])
+        return self.cleaned_data["valid_until"]
+
     def clean(self) -> dict:
         cleaned = super().clean()
         if self.instance.pk and not self.errors:
@@ -78,6 +87,7 @@ class AvailabilityEndForm(forms.Form):
 
     def clean_last_day(self) -> datetime.date:
         last_day = self.cleaned_data["last_day"]
+        check_day(last_day)
         if last_day < timezone.localdate() - datetime.timedelta(days=1):
             raise ValidationError(_("Bitte wählen Sie gestern, heute oder einen späteren Tag."))
         _refuse_stranding(self.availability, self.ended(last_day))
@@ -104,6 +114,14 @@ class AbsenceForm(forms.ModelForm):
     def __init__(self, *args, helper: Helper, **kwargs) -> None:
         kwargs.setdefault("instance", Absence(helper=helper))
         super().__init__(*args, **kwargs)
+
+    def clean_starts_on(self) -> datetime.date:
+        check_day(self.cleaned_data["starts_on"])
+        return self.cleaned_data["starts_on"]
+
+    def clean_ends_on(self) -> datetime.date:
+        check_day(self.cleaned_data["ends_on"])
+        return self.cleaned_data["ends_on"]
 
     def clean(self) -> dict:
         cleaned = super().clean()

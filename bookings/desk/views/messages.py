@@ -20,7 +20,8 @@ from helpdesk.localtime import local_midnight
 def _visible_offices(user) -> Q:
     """Coordinators see every office, office staff the offices they work in."""
     if roles.is_coordinator(user):
-        return Q()
+        # Not an empty Q(): `Q() | other` is just `other`, which would hide every office.
+        return Q(pk__isnull=False)
     return Q(appointment__office__staff=user)
 
 

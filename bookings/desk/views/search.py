@@ -34,7 +34,8 @@ def _prefill(text: str) -> dict[str, str]:
 def search_context(request: HttpRequest, senior_form: SeniorForm | None = None) -> dict:
     # Searches are POSTed: typed phone digits must not end up in access logs.
     form = SeniorSearchForm(request.POST or None)
-    text = request.POST.get("q", "").strip()
+    # Invalid text (a NUL byte, too long) shows the form's error and searches nothing.
+    text = form.cleaned_data["q"].strip() if form.is_valid() else ""
     results = selectors.senior_search(text) if text else []
     # After "Neue Person anlegen" the form has the focus, at its first empty field; with
     # errors, static/js/focus-errors.js puts it on the first error instead.

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from bookings import services
 from bookings.availability import senior_clashes
 from bookings.desk import selectors
+from bookings.desk.forms import WorkshopRegisterForm
 from bookings.models import Registration, RegistrationStatus, SeatOffer, Senior, Workshop
 from bookings.roles import desk_view
 
@@ -21,8 +22,7 @@ def workshops(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/workshops.html", {"workshops": selectors.upcoming_workshops()})
 
 
-@desk_view
-def workshop(request: HttpRequest, pk: int) -> HttpResponse:
+def _render_workshop(request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse:
     workshop = get_object_or_404(selectors.with_seat_counts(Workshop.objects.all()), pk=pk)
     return render(
         request,
@@ -33,14 +33,25 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
             "next_to_call": selectors.next_to_call(workshop),
             "seat_offers": selectors.seat_offers(workshop),
         },
+        status=status,
     )
+
+
+@desk_view
+def workshop(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_workshop(request, pk)
 
 
 @desk_view
 @require_POST
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = get_object_or_404(Workshop, pk=pk)
-    senior = get_object_or_404(Senior, pk=request.POST.get("senior"), anonymised_at__isnull=True)
+    form = WorkshopRegisterForm(request.POST)
+    if not form.is_valid():
+        # The button sends the senior's id; without a known senior there is nothing to do.
+        messages.error(request, form.no_senior)
+        return _render_workshop(request, pk, status=400)
+    senior = form.cleaned_data["senior"]
     try:
         registration = services.workshop_register(
             workshop=workshop, senior=senior, booked_by=request.user

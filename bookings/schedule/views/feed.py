@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import segno
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +18,10 @@ from django.views.decorators.http import require_POST, require_safe
 from bookings.models import Helper
 from bookings.roles import helper_required
 from bookings.schedule.feed import feed_token_renew, feed_version, helper_feed_cached
+
+# Tokens are URL-safe base64 and fit their column; anything else (a NUL byte, which
+# PostgreSQL refuses in a query) is no token.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _feed_url(request: HttpRequest, helper: Helper) -> str:
@@ -62,6 +68,8 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
     Answers 304 when the calendar app already has this version (If-None-Match).
     """
+    if not _TOKEN.fullmatch(token):
+        raise Http404
     helper = Helper.objects.filter(feed_token=token, active=True).first()
     if helper is None:
         raise Http404
