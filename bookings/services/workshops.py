@@ -17,10 +17,10 @@ from bookings.outbox.queue import (
     reminders_for_registration,
     reminders_for_registration_cancel,
 )
-from bookings.services._guards import SEATS_GUARD, BookingError
+from bookings.services._guards import SEATS_GUARD, BookingError, atomic_retrying
 
 
-@transaction.atomic
+@atomic_retrying
 def workshop_register(*, workshop: Workshop, senior: Senior, booked_by=None) -> Registration:
     """Register for a seat, or put on the waiting list when the workshop is full."""
     # Locking the workshop makes positions on the list strictly first come, first served.
@@ -52,7 +52,7 @@ def workshop_register(*, workshop: Workshop, senior: Senior, booked_by=None) -> 
     return registration
 
 
-@transaction.atomic
+@atomic_retrying
 def registration_cancel(*, registration: Registration) -> Registration | None:
     """Cancel a registration; returns who is next on the waiting list to be called, if any."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
