@@ -1,9 +1,8 @@
 """A booking that loses a deadlock (or a serialization failure) is run again as a whole,
 and after the last try staff get the German message, never an error page.
 
-PostgreSQL picks deadlock victims by timing; to make the loss certain, a trigger of the
-test's own raises the real `deadlock_detected` error for the first N inserts of an
-assignment. A sequence counts them, because it keeps counting across rollbacks.
+PostgreSQL picks deadlock victims by timing; to make the loss certain, the `deadlocks`
+fixture (tests/conftest.py) makes the database raise the real error.
 """
 
 from __future__ import annotations
@@ -17,37 +16,6 @@ from bookings.services import _guards
 from tests.conftest import at, needs_postgres
 
 pytestmark = [needs_postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def deadlocks():
-    """deadlocks(n, sqlstate): the next `n` assignment inserts fail with `sqlstate`."""
-
-    def arm(times: int, sqlstate: str = "40P01") -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SEQUENCE IF EXISTS test_lost_races")
-            cursor.execute("CREATE SEQUENCE test_lost_races")
-            cursor.execute(
-                f"""
-                CREATE OR REPLACE FUNCTION test_lose_race() RETURNS trigger AS $$
-                BEGIN
-                    IF nextval('test_lost_races') <= {int(times)} THEN
-                        RAISE EXCEPTION 'lost a race (test)' USING ERRCODE = '{sqlstate}';
-                    END IF;
-                    RETURN NEW;
-                END $$ LANGUAGE plpgsql
-                """
-            )
-            cursor.execute(
-                "CREATE TRIGGER test_lose_race BEFORE INSERT ON bookings_assignment "
-                "FOR EACH ROW EXECUTE FUNCTION test_lose_race()"
-            )
-
-    yield arm
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS test_lose_race ON bookings_assignment")
-        cursor.execute("DROP FUNCTION IF EXISTS test_lose_race()")
-        cursor.execute("DROP SEQUENCE IF EXISTS test_lost_races")
 
 
 def book(senior, helper, office, topic, monday):
