@@ -7,6 +7,7 @@ as a restarting server would); `restore()` lets connections through again.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -62,10 +63,8 @@ class TcpProxy:
     def _drop(self, sock: socket.socket) -> None:
         with self._changed:
             self._sockets.discard(sock)
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         sock.close()
 
     def cut(self) -> None:
