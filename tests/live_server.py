@@ -20,6 +20,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 60
+# A key of its own (production mode refuses the development key); the benchmark signs
+# its sessions with it too.
+SECRET_KEY = "live-server-" + "x" * 50
 
 
 def database_url(database: dict) -> str:
@@ -39,7 +42,7 @@ def server_env(db_url: str, settings: str = "helpdesk.settings", **extra: str) -
         "DJANGO_SETTINGS_MODULE": settings,
         "DATABASE_URL": db_url,
         "DEBUG": "false",
-        "SECRET_KEY": "live-server-" + "x" * 50,
+        "SECRET_KEY": SECRET_KEY,
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "Q_SYNC": "false",
