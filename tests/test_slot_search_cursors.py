@@ -70,6 +70,12 @@ def busy_city(topic):
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_searches_many_times_on_one_connection_with_gc_between(busy_city, topic, monday):
+    # The settings turn server-side cursors off as a second line of defence; this test
+    # turns them on again, to prove the search itself leaves none behind.
+    settings_dict = connection.settings_dict
+    disabled = settings_dict.get("DISABLE_SERVER_SIDE_CURSORS", False)
+    settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
+
     def searches() -> None:
         connection.ensure_connection()
         connection.connection.adapters.register_dumper(CollectGarbage, CollectingDumper)
@@ -82,7 +88,10 @@ def test_it_searches_many_times_on_one_connection_with_gc_between(busy_city, top
                 assert cursor.fetchone() == (1,)
             gc.collect()
 
-    run_with_deadline(searches)
+    try:
+        run_with_deadline(searches)
+    finally:
+        settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = disabled
 
 
 @pytest.mark.django_db
