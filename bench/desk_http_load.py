@@ -155,18 +155,21 @@ class Recorder:
         self.timings: dict[str, list[float]] = collections.defaultdict(list)
         self.errors: collections.Counter = collections.Counter()
         self.outcomes: collections.Counter = collections.Counter()
+        self.kinds: collections.Counter = collections.Counter()
 
     def call(self, page: str, send, ok=(200,)):
         started = time.perf_counter()
+        failure = None
         try:
             response = send()
-        except requests.RequestException:
-            response = None
+        except requests.RequestException as exc:
+            response, failure = None, type(exc).__name__
         elapsed = (time.perf_counter() - started) * 1000
         with self.lock:
             self.timings[page].append(elapsed)
             if response is None or response.status_code not in ok:
                 self.errors[page] += 1
+                self.kinds[(page, failure or response.status_code)] += 1
                 return None
             self.outcomes[(page, response.status_code)] += 1
         return response
@@ -318,6 +321,7 @@ def main() -> None:
     checks = check()
     checks["booked_302"] = record.outcomes[("book", 302)]
     checks["lost_race_409"] = record.outcomes[("book", 409)]
+    checks["error_kinds"] = {f"{page} {kind}": n for (page, kind), n in record.kinds.items()}
     print(json.dumps({"bench": "desk.http_load.checks", **checks}), flush=True)
     if server.errors.strip():
         print(server.errors[-3000:], file=sys.stderr)

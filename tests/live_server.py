@@ -82,6 +82,10 @@ class Gunicorn:
             "60",
             "--graceful-timeout",
             "5",
+            # Longer than a client here waits between two requests: a server closing an
+            # idle connection just as the client sends on it fails the request.
+            "--keep-alive",
+            "30",
             "--log-level",
             "warning",
             # Django is imported once, before the fork: workers are ready at once.
