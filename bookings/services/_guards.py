@@ -62,8 +62,11 @@ def _retryable(exc: OperationalError) -> bool:
 
 
 def _refusal(exc: OperationalError) -> BookingError:
-    """The German message for a race still lost after the last try."""
-    return _lost_device() if DEVICE_GUARD in str(exc.__cause__) else _lost_race()
+    """The German message for a race still lost after the last try; PostgreSQL names the
+    table (not the constraint) in a deadlock's context line."""
+    text = str(exc.__cause__)
+    device = DEVICE_GUARD in text or LoanReservation._meta.db_table in text
+    return _lost_device() if device else _lost_race()
 
 
 def atomic_retrying(service):
