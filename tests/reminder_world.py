@@ -130,14 +130,14 @@ def dispatch_until_done() -> None:
 def dispatch_through_outage() -> None:
     """`dispatch_until_done`, for a test that cuts the database away for a while: this
     loop's own check must not end the process; dispatch_due has to cope by itself."""
-    from django.db import DatabaseError, connection
+    from django.db import Error, connection
 
     while True:
         try:
             left = Reminder.objects.filter(
                 status__in=[Reminder.Status.PENDING, Reminder.Status.SENDING]
             ).exists()
-        except DatabaseError:
+        except Error:  # OperationalError, or InterfaceError on a connection already lost
             connection.close()
             time.sleep(0.1)  # the database is away; ask again shortly
             continue
