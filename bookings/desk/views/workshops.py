@@ -64,7 +64,11 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_object_or_404(Registration.objects.select_related("workshop"), pk=pk)
-    next_up = services.registration_cancel(registration=registration)
+    try:
+        next_up = services.registration_cancel(registration=registration)
+    except services.BookingError as exc:  # e.g. a race still lost after the retries
+        messages.error(request, " ".join(exc.messages))
+        return redirect("desk:workshop", registration.workshop_id)
     messages.success(request, _("Die Anmeldung ist storniert."))
     if next_up:
         messages.info(
