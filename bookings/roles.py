@@ -24,7 +24,13 @@ HELPER = "Ehrenamtliche"
 def _in_group(user: AbstractBaseUser | AnonymousUser, name: str) -> bool:
     if not user.is_authenticated:
         return False
-    return user.groups.filter(name=name).exists()
+    # One query for every role check of a request (a desk page asks twice): the user
+    # object lives for one request, so a change of groups counts from the next one.
+    names = getattr(user, "_role_group_names", None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        user._role_group_names = names
+    return name in names
 
 
 def is_coordinator(user) -> bool:

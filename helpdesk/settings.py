@@ -94,6 +94,14 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No server-side cursors for QuerySet.iterator() (form choices use it): each costs
+    # extra round trips, and one left half-read is closed by the garbage collector at
+    # any moment, which can deadlock psycopg on its own connection (see _search.py).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # Kept connections (DATABASE_CONN_MAX_AGE > 0, as under gunicorn) are checked before
+    # reuse, so a database restart costs one reconnect, not an error page.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so two bookings never interleave their
     # check and insert; the timeout lets the web app and the worker share the file.

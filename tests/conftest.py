@@ -197,5 +197,41 @@ def fake_twilio(settings):
     server.server_close()
 
 
+@pytest.fixture
+def deadlocks():
+    """deadlocks(n, sqlstate): the next `n` assignment inserts fail with `sqlstate`.
+
+    PostgreSQL picks deadlock victims by timing; a trigger raising the real
+    `deadlock_detected` error makes the loss certain. A sequence counts the inserts,
+    because it keeps counting across rollbacks. PostgreSQL only.
+    """
+
+    def arm(times: int, sqlstate: str = "40P01") -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SEQUENCE IF EXISTS test_lost_races")
+            cursor.execute("CREATE SEQUENCE test_lost_races")
+            cursor.execute(
+                f"""
+                CREATE OR REPLACE FUNCTION test_lose_race() RETURNS trigger AS $$
+                BEGIN
+                    IF nextval('test_lost_races') <= {int(times)} THEN
+                        RAISE EXCEPTION 'lost a race (test)' USING ERRCODE = '{sqlstate}';
+                    END IF;
+                    RETURN NEW;
+                END $$ LANGUAGE plpgsql
+                """
+            )
+            cursor.execute(
+                "CREATE TRIGGER test_lose_race BEFORE INSERT ON bookings_assignment "
+                "FOR EACH ROW EXECUTE FUNCTION test_lose_race()"
+            )
+
+    yield arm
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS test_lose_race ON bookings_assignment")
+        cursor.execute("DROP FUNCTION IF EXISTS test_lose_race()")
+        cursor.execute("DROP SEQUENCE IF EXISTS test_lost_races")
+
+
 # Real-browser fixtures (browser, new_page, page) for the tests/test_browser_*.py files.
 from tests.browser import browser, new_page, page  # noqa: E402,F401

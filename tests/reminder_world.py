@@ -4,6 +4,7 @@ need real processes (workers killed with SIGKILL, a real qcluster).
     python -m tests.reminder_world populate N   # N confirmations due now
     python -m tests.reminder_world book         # one booking through the service
     python -m tests.reminder_world dispatch     # send until nothing is left
+    python -m tests.reminder_world dispatch-through-outage  # the same, the database may vanish
     python -m tests.reminder_world qcluster     # the django-q2 cluster
 
 Quiet hours are switched off here (they have their own tests with a frozen clock), so
@@ -129,6 +130,26 @@ def dispatch_until_done() -> None:
             time.sleep(0.1)  # waiting for a dead worker's lease to run out
 
 
+def dispatch_through_outage() -> None:
+    """`dispatch_until_done`, for a test that cuts the database away for a while: this
+    loop's own check must not end the process; dispatch_due has to cope by itself."""
+    from django.db import Error, connection
+
+    while True:
+        try:
+            left = Reminder.objects.filter(
+                status__in=[Reminder.Status.PENDING, Reminder.Status.SENDING]
+            ).exists()
+        except Error:  # OperationalError, or InterfaceError on a connection already lost
+            connection.close()
+            time.sleep(0.1)  # the database is away; ask again shortly
+            continue
+        if not left:
+            return
+        if not dispatch.dispatch_due():
+            time.sleep(0.1)  # waiting for a lease to run out
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "populate":
@@ -137,5 +158,7 @@ if __name__ == "__main__":
         book()
     elif command == "dispatch":
         dispatch_until_done()
+    elif command == "dispatch-through-outage":
+        dispatch_through_outage()
     elif command == "qcluster":
         call_command("qcluster")

@@ -542,7 +542,11 @@ def desk_registration_promote(w: World):
 
 def twilio_sms(word: str) -> Callable[[World], object]:
     def act(w: World):
-        params = {"From": str(w.senior.phone), "Body": word, "MessageSid": f"SM-{word}"}
+        params = {
+            "From": str(w.senior.phone),
+            "Body": word,
+            "MessageSid": "SM" + word.encode().hex(),
+        }
         return w.twilio("/twilio/sms/", params)
 
     return act
@@ -551,7 +555,7 @@ def twilio_sms(word: str) -> Callable[[World], object]:
 def twilio_key(digits: str) -> Callable[[World], object]:
     def act(w: World):
         offer = Reminder.objects.get(senior=w.senior, kind=Reminder.Kind.OFFER)
-        params = {"CallSid": "CA-offer", "Digits": digits}
+        params = {"CallSid": "CAoffer", "Digits": digits}
         return w.twilio(f"/twilio/anruf/{offer.pk}/taste/", params)
 
     return act

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import itertools
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -37,6 +36,8 @@ LONGEST_ASSIGNMENT = datetime.timedelta(days=7)
 # Ranges are read and checked against assignments in growing chunks: most searches need
 # only the first few ranges of a day, and the chunk count stays bounded (see know_busy).
 FIRST_CHUNK = 40
+# Chunks grow fourfold (40, 160, 640, 2560) and the fifth reads the rest of the weekday.
+MAX_CHUNKS = 5
 
 MORNING = "morning"
 AFTERNOON = "afternoon"
@@ -218,24 +219,36 @@ class _Ranges:
 
     Rows come from a single-table query along the index, in growing chunks; whether the
     helper covers the topic and belongs to the office is asked of `loaded` per chunk.
+    Each chunk is a plain query read to its end (LIMIT/OFFSET), never a server-side cursor
+    left open: a half-read one, closed later by the garbage collector while the same
+    connection runs another query, deadlocks on psycopg's connection lock.
     """
 
-    def __init__(self, queryset, loaded: _Loaded):
-        self._rows = queryset.iterator(chunk_size=FIRST_CHUNK)
-        self._loaded = loaded
+    def __init__(self, queryset):
+        # `id` last makes the order total, so consecutive chunks neither skip nor repeat.
+        self._queryset = queryset.order_by("starts", "office_id", "helper_id", "id")
+        self._read = 0
         self._chunks = 0
         self._done = False
         self.fetched: list[_Range] = []
 
-    def upto(self, end: int) -> list[_Range]:
+    def upto(self, end: int, loaded: _Loaded) -> list[_Range]:
+        # `loaded` is passed in, not kept: it holds this object, and a cycle would keep
+        # both alive until the garbage collector happens to run.
         while len(self.fetched) < end and not self._done:
-            size = FIRST_CHUNK * 4 ** min(self._chunks, 4)
             self._chunks += 1
-            raw = list(itertools.islice(self._rows, size))
-            self._done = len(raw) < size
-            self._loaded.know_members({row[4] for row in raw})  # the helper ids
+            if self._chunks < MAX_CHUNKS:
+                size = FIRST_CHUNK * 4 ** (self._chunks - 1)
+                raw = list(self._queryset[self._read : self._read + size])
+                self._done = len(raw) < size
+            else:
+                # The last chunk reads the rest: the queries per weekday stay bounded.
+                raw = list(self._queryset[self._read :])
+                self._done = True
+            self._read += len(raw)
+            loaded.know_members({row[4] for row in raw})  # the helper ids
             for starts, ends, valid_from, valid_until, helper_id, office_id in raw:
-                names = self._loaded.members.get((helper_id, office_id))
+                names = loaded.members.get((helper_id, office_id))
                 if names:
                     self.fetched.append(
                         _Range(starts, ends, valid_from, valid_until, helper_id, office_id, *names)
@@ -292,8 +305,8 @@ class _Loaded:
             self.members[(helper_id, office_id)] = (first_name, office_name)
 
     def load(self, first: datetime.date, last: datetime.date) -> None:
-        """Open the weekdays between `first` and `last` (one query each, read lazily)
-        and their opening hours (one query)."""
+        """Open the weekdays between `first` and `last` (read lazily, at most
+        `MAX_CHUNKS` queries each) and their opening hours (one query)."""
         days = min((last - first).days + 1, 7)
         wanted = {(first + datetime.timedelta(days=n)).weekday() for n in range(days)}
         if self.query.weekdays:
@@ -308,12 +321,9 @@ class _Loaded:
             availabilities = availabilities.filter(office_id__in=self.query.offices)
         for weekday in missing:
             self.ranges[weekday] = _Ranges(
-                availabilities.filter(weekday=weekday)
-                .order_by("starts", "office_id", "helper_id")
-                .values_list(
+                availabilities.filter(weekday=weekday).values_list(
                     "starts", "ends", "valid_from", "valid_until", "helper_id", "office_id"
-                ),
-                self,
+                )
             )
         opening = OpeningHours.objects.filter(weekday__in=missing, office__active=True).order_by()
         if self.query.offices:
@@ -396,7 +406,7 @@ def _slots_on(day, query, loaded, window, duration, now, wanted: int) -> list[Sl
     while True:
         if position == chunk_end:
             chunk_end = position + FIRST_CHUNK * 4 ** min(window.busy_loads, 4)
-            chunk = ranges.upto(chunk_end)[position:]
+            chunk = ranges.upto(chunk_end, loaded)[position:]
             window.know_busy({row.helper_id for row in chunk}, loaded.helpers)
         if position >= len(ranges.fetched):
             break
@@ -436,8 +446,9 @@ def free_slots(query: SlotQuery, *, limit: int = 10) -> list[Slot]:
     no assignment of the helper overlaps, (if asked) a loan device of that kind is
     free, and the senior (`query.senior_id`) has no appointment or workshop then.
     The number of queries is bounded whatever the data: at most three for who helps
-    where, one for the senior's own times, one per weekday read, and at most six per
-    widening step (`SEARCH_STEPS_DAYS`); never one per helper or day.
+    where, one for the senior's own times, at most `MAX_CHUNKS` per weekday read
+    (usually one), and at most six per widening step (`SEARCH_STEPS_DAYS`); never one
+    per helper or day.
     """
     now = timezone.now()
     first_day = max(query.first_day, timezone.localdate(now))

@@ -18,7 +18,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -43,6 +43,8 @@ BATCH = 100
 SEND_THREADS = 8
 # Stay well below django-q's task timeout (50 s) so a run is never killed for length.
 RUN_SECONDS = 40
+# How long to wait before asking a database that went away again.
+DATABASE_PAUSE_SECONDS = 0.5
 
 
 def public_url(name: str, **kwargs) -> str:
@@ -282,9 +284,18 @@ def dispatch_due(*, batch: int = BATCH, run_seconds: float = RUN_SECONDS) -> int
     stop_at = time.monotonic() + run_seconds
     while time.monotonic() < stop_at:
         now = timezone.now()
-        claimed = _claim_batch(now, batch)
-        if not claimed:
-            break
-        send_batch(claimed, now)
+        try:
+            claimed = _claim_batch(now, batch)
+            if not claimed:
+                break
+            send_batch(claimed, now)
+        except (OperationalError, InterfaceError) as exc:
+            # The database went away (restart, network): wait and go on. Rows claimed but
+            # not recorded keep their lease and uncertain_since, so they are claimed again
+            # later and the provider is asked before anything is sent twice.
+            logger.warning("database unreachable, waiting: %s", type(exc).__name__)
+            connection.close()  # never reuse the broken connection
+            time.sleep(DATABASE_PAUSE_SECONDS)
+            continue
         handled += len(claimed)
     return handled

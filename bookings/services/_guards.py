@@ -4,9 +4,13 @@ guards that turn the database's refusals (migration 0002) into it."""
 from __future__ import annotations
 
 import contextlib
+import functools
+import logging
+import random
+import time
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
 from bookings.availability import slot_problem
@@ -24,6 +28,15 @@ SEATS_GUARD = "workshop_full"
 # Migration 0005: a senior's appointments never overlap.
 SENIOR_GUARD = "appointment_senior_no_overlap"
 
+# PostgreSQL's deadlock_detected and serialization_failure: the transaction lost to a
+# concurrent one and may simply be run again.
+RETRYABLE_SQLSTATES = {"40P01", "40001"}
+# Concurrent inserts into an exclusion constraint can deadlock; on a rerun the winner has
+# committed and the loser gets the constraint's plain refusal, so a few tries suffice.
+ATTEMPTS = 4
+
+logger = logging.getLogger(__name__)
+
 
 class BookingError(ValidationError):
     """A booking change was refused; the message is German and meant for staff."""
@@ -37,6 +50,67 @@ class NoLoanDevice(BookingError):
     """No loan device of the wanted kind is free at that office and time."""
 
 
+def _lost_race() -> SlotTaken:
+    return SlotTaken(_("Dieser Termin wurde gerade vergeben."), code="slot_taken")
+
+
+def _lost_device() -> NoLoanDevice:
+    return NoLoanDevice(
+        _("Zu dieser Zeit ist kein Leihgerät dieser Art im Büro frei."), code="no_loan_device"
+    )
+
+
+def _retryable(exc: OperationalError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+def _refusal(exc: OperationalError) -> BookingError:
+    """The German message for a race still lost after the last try; PostgreSQL names the
+    table (not the constraint) in a deadlock's context line."""
+    text = str(exc.__cause__)
+    device = DEVICE_GUARD in text or LoanReservation._meta.db_table in text
+    return _lost_device() if device else _lost_race()
+
+
+def atomic_retrying(service):
+    """`transaction.atomic` for a service, rerun when PostgreSQL reports a deadlock or a
+    serialization failure; after `ATTEMPTS` tries it raises `SlotTaken` (or
+    `NoLoanDevice`), so staff get the German message, never an error page.
+
+    Only the outermost transaction can be rerun: after such an error PostgreSQL refuses
+    every further statement of the transaction. Inside a caller's transaction the
+    service's savepoint is rolled back and the German message raised at once.
+    """
+
+    @functools.wraps(service)
+    def run(*args, **kwargs):
+        if transaction.get_connection().in_atomic_block:
+            try:
+                with transaction.atomic():
+                    return service(*args, **kwargs)
+            except OperationalError as exc:
+                if not _retryable(exc):
+                    raise
+                raise _refusal(exc) from exc
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with transaction.atomic():
+                    return service(*args, **kwargs)
+            except OperationalError as exc:
+                if not _retryable(exc):
+                    raise
+                logger.info(
+                    "%s lost a race (%s), try %d", service.__name__, exc.__cause__.sqlstate, attempt
+                )
+                if attempt == ATTEMPTS:
+                    raise _refusal(exc) from exc
+                # A short random pause, so the rerun does not meet the same rival in step.
+                time.sleep(random.uniform(0.001, 0.02) * attempt)
+        raise AssertionError("unreachable")
+
+    return run
+
+
 @contextlib.contextmanager
 def _helper_guard():
     """Turn the database's refusal of an overlapping assignment into `SlotTaken`."""
@@ -45,7 +119,7 @@ def _helper_guard():
             yield
     except IntegrityError as exc:
         if HELPER_GUARD in str(exc):
-            raise SlotTaken(_("Dieser Termin wurde gerade vergeben."), code="slot_taken") from exc
+            raise _lost_race() from exc
         raise
 
 
@@ -91,9 +165,7 @@ def _reserve_loan_device(appointment: Appointment, kind: str) -> LoanReservation
         except IntegrityError as exc:
             if DEVICE_GUARD not in str(exc):
                 raise
-    raise NoLoanDevice(
-        _("Zu dieser Zeit ist kein Leihgerät dieser Art im Büro frei."), code="no_loan_device"
-    )
+    raise _lost_device()
 
 
 def _check_slot(helper, office, starts_at, ends_at, topic) -> None:

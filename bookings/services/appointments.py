@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,11 +28,12 @@ from bookings.services._guards import (
     _helper_guard,
     _reserve_loan_device,
     _senior_guard,
+    atomic_retrying,
 )
 from neighborhoods.models import Office
 
 
-@transaction.atomic
+@atomic_retrying
 def appointment_book(
     *,
     senior: Senior,
@@ -82,7 +82,7 @@ def _locked(appointment: Appointment) -> Appointment:
     return Appointment.objects.select_for_update().select_related("senior").get(pk=appointment.pk)
 
 
-@transaction.atomic
+@atomic_retrying
 def appointment_cancel(*, appointment: Appointment, reason: str, note: str = "") -> Appointment:
     """Cancel; the helper's time and any loan device are free again at once.
 
@@ -105,7 +105,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str, note: str = "")
     return appointment
 
 
-@transaction.atomic
+@atomic_retrying
 def appointment_move(
     *,
     appointment: Appointment,
@@ -146,7 +146,7 @@ def appointment_move(
     return appointment
 
 
-@transaction.atomic
+@atomic_retrying
 def appointment_mark(*, appointment: Appointment, status: str) -> Appointment:
     """Record whether the senior came (attended or no-show), once the day has come."""
     if status not in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW):
@@ -161,7 +161,7 @@ def appointment_mark(*, appointment: Appointment, status: str) -> Appointment:
     return appointment
 
 
-@transaction.atomic
+@atomic_retrying
 def appointment_note(*, appointment: Appointment, note: str) -> Appointment:
     """Replace the note the helpers see (what the senior wants to learn)."""
     appointment = _locked(appointment)

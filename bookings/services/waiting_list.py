@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from bookings.models import Registration, RegistrationStatus, Reminder, SeatOffer, Workshop
 from bookings.outbox.queue import reminder_for_seat_offer, reminders_for_seat
 from bookings.outbox.quiet_hours import quiet_until
-from bookings.services._guards import SEATS_GUARD, BookingError
+from bookings.services._guards import SEATS_GUARD, BookingError, atomic_retrying
 
 # Less time than this to answer is no offer: staff call instead.
 MIN_ANSWER_TIME = datetime.timedelta(hours=1)
@@ -72,7 +72,7 @@ def _close(offer: SeatOffer, status: str) -> None:
         )
 
 
-@transaction.atomic
+@atomic_retrying
 def seat_offers_make(*, workshop: Workshop) -> list[SeatOffer]:
     """Offer every free seat to the next person on the waiting list; returns the new
     open offers. Nothing is offered for a cancelled or begun workshop, or when too
@@ -118,7 +118,7 @@ def _take_seat(registration: Registration) -> bool:
     return True
 
 
-@transaction.atomic
+@atomic_retrying
 def seat_offer_answer(*, offer: SeatOffer, accept: bool) -> SeatOffer:
     """The person's answer to an offer. Returns the offer with its new status:
     ACCEPTED (they have the seat, a confirmation is queued), DECLINED (they leave the
@@ -148,7 +148,7 @@ def seat_offer_answer(*, offer: SeatOffer, accept: bool) -> SeatOffer:
     return offer
 
 
-@transaction.atomic
+@atomic_retrying
 def seat_offers_expire(*, now: datetime.datetime | None = None) -> int:
     """Close offers not answered in time or not deliverable, and offer those seats to
     the next people; returns how many offers were closed. Run every minute."""
@@ -172,7 +172,7 @@ def seat_offers_expire(*, now: datetime.datetime | None = None) -> int:
     return closed
 
 
-@transaction.atomic
+@atomic_retrying
 def registration_promote(*, registration: Registration) -> Registration:
     """Staff give a waiting person a seat at once (e.g. after a phone call).
 

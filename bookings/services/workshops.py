@@ -32,7 +32,7 @@ from bookings.outbox.queue import (
     reminders_for_workshop_move,
     reminders_for_workshop_retitle,
 )
-from bookings.services._guards import HELPER_GUARD, SEATS_GUARD, BookingError
+from bookings.services._guards import HELPER_GUARD, SEATS_GUARD, BookingError, atomic_retrying
 from bookings.services.waiting_list import (
     open_offers,
     seat_offer_withdraw_all,
@@ -67,7 +67,7 @@ def _helpers(workshop: Workshop) -> list:
     return [a.helper for a in workshop.assignments.select_related("helper__user")]
 
 
-@transaction.atomic
+@atomic_retrying
 def workshop_register(*, workshop: Workshop, senior: Senior, booked_by=None) -> Registration:
     """Register for a seat, or put on the waiting list when the workshop is full.
 
@@ -99,7 +99,7 @@ def workshop_register(*, workshop: Workshop, senior: Senior, booked_by=None) -> 
     return registration
 
 
-@transaction.atomic
+@atomic_retrying
 def registration_cancel(*, registration: Registration) -> Registration | None:
     """Cancel a registration; a seat (or a seat held by an open offer) that frees up is
     offered to the waiting list. Returns the first person now offered a seat, else the
@@ -128,7 +128,7 @@ def registration_cancel(*, registration: Registration) -> Registration | None:
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def registration_mark(*, registration: Registration, status: str) -> Registration:
     """Record whether a registered person came (attended or no-show), once the day has come."""
     if status not in (RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW):
@@ -167,7 +167,7 @@ def _move_assignments(workshop: Workshop) -> None:
             ) from exc
 
 
-@transaction.atomic
+@atomic_retrying
 def workshop_move(
     *,
     workshop: Workshop,
@@ -200,7 +200,7 @@ def workshop_move(
     return workshop
 
 
-@transaction.atomic
+@atomic_retrying
 def workshop_cancel(*, workshop: Workshop) -> Workshop:
     """Cancel a workshop: every registration is cancelled, open offers withdrawn, pending
     messages withdrawn, seniors (registered and waiting) and helpers told, and the
@@ -223,7 +223,7 @@ def workshop_cancel(*, workshop: Workshop) -> Workshop:
     return workshop
 
 
-@transaction.atomic
+@atomic_retrying
 def workshop_retitle(
     *, workshop: Workshop, title: str, description: str, topic: Topic | None = None
 ) -> Workshop:
@@ -248,7 +248,7 @@ def workshop_retitle(
     return workshop
 
 
-@transaction.atomic
+@atomic_retrying
 def workshop_resize(*, workshop: Workshop, seats: int) -> Workshop:
     """Change the number of seats; new seats are offered to the waiting list.
 

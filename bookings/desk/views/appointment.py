@@ -134,8 +134,12 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _render(request, appointment, status=400, note_form=form)
-    services.appointment_note(appointment=appointment, note=form.cleaned_data["note"])
-    messages.success(request, _("Die Notiz ist gespeichert."))
+    try:
+        services.appointment_note(appointment=appointment, note=form.cleaned_data["note"])
+    except services.BookingError as exc:  # e.g. a race still lost after the retries
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Die Notiz ist gespeichert."))
     return redirect("desk:appointment", appointment.pk)
 
 

@@ -100,7 +100,7 @@ def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_object_or_404(Registration.objects.select_related("workshop"), pk=pk)
     try:
         next_up = services.registration_cancel(registration=registration)
-    except services.BookingError as exc:
+    except services.BookingError as exc:  # e.g. a race still lost after the retries
         messages.error(request, " ".join(exc.messages))
         return redirect("desk:workshop", registration.workshop_id)
     messages.success(request, _("Die Anmeldung ist storniert."))
