@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.env import env_bool, env_int, env_list, env_str
+from helpdesk.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -131,9 +131,19 @@ TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
 TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL", "https://api.twilio.com")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Seconds to wait for Twilio's answer; a slower one counts as "may have been sent".
+TWILIO_TIMEOUT_SECONDS = env_float("TWILIO_TIMEOUT_SECONDS", 10)
+# How long a worker holds the rows it claimed; a killed worker's rows wait this long.
+# It must exceed the task's run (OUTBOX_RUN_SECONDS) plus one Twilio timeout.
+OUTBOX_LEASE_SECONDS = env_float("OUTBOX_LEASE_SECONDS", 120)
+# A dispatch run stops claiming after this long, well below Q_CLUSTER's timeout.
+OUTBOX_RUN_SECONDS = env_float("OUTBOX_RUN_SECONDS", 30)
+OUTBOX_SEND_THREADS = env_int("OUTBOX_SEND_THREADS", 8)
 MESSAGE_BACKEND = "twilio" if TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN else "console"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# For the file backends (e.g. bookings.outbox.transports.mail_backends.OneFilePerMessageBackend).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "digitale-hilfe@localhost")
 
 # django-q2: the ORM broker needs no other service; Q_BROKER=redis uses REDIS_URL.
