@@ -392,7 +392,7 @@ def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
         barrier.wait(timeout=10)
         connection.close()
 
-    for future in [pool.submit(close) for _ in range(threads)]:
+    for future in [pool.submit(close) for _thread in range(threads)]:
         future.result()
 
 
