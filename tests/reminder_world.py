@@ -5,6 +5,9 @@ need real processes (workers killed with SIGKILL, a real qcluster).
     python -m tests.reminder_world book         # one booking through the service
     python -m tests.reminder_world dispatch     # send until nothing is left
     python -m tests.reminder_world qcluster     # the django-q2 cluster
+    python -m tests.reminder_world mixed N      # N due rows: SMS, calls and helper e-mails,
+                                                # several rows to each number and address
+    python -m tests.reminder_world feed         # keep dispatch tasks queued while rows are open
 
 Quiet hours are switched off here (they have their own tests with a frozen clock), so
 these tests pass at any hour and on Sundays.
@@ -38,7 +41,6 @@ from bookings.outbox import dispatch  # noqa: E402
 from neighborhoods.models import Office  # noqa: E402
 
 dispatch.quiet_until = lambda moment: None
-dispatch.LEASE = datetime.timedelta(seconds=float(os.environ.get("REMINDER_LEASE_SECONDS", 300)))
 
 
 def populate(count: int) -> Office:
@@ -83,6 +85,73 @@ def populate(count: int) -> Office:
         for appointment in appointments
     )
     return office
+
+
+def populate_mixed(count: int) -> None:
+    """`count` due rows, a third each SMS, call and e-mail to a helper; three rows share
+    each mobile number, four each landline, and the e-mails go to five helpers."""
+    from bookings.models import Helper
+    from tests.conftest import a_working_monday, at, make_helper, make_office
+
+    office = make_office("Stadtteilbüro Grübentälchen")
+    topic = Topic.objects.create(name="Smartphone")
+    helpers = [make_helper(office, topic, first_name=f"Helfer{n}") for n in range(5)]
+    for n, helper in enumerate(helpers):
+        helper.user.email = f"helfer{n}@example.org"
+        helper.user.save()
+        Helper.objects.filter(pk=helper.pk).update(notify_by=Helper.NotifyBy.EMAIL)
+    channels = [Reminder.Channel.SMS, Reminder.Channel.VOICE, Reminder.Channel.EMAIL]
+    starts = at(a_working_monday(), 10)
+    now = timezone.now()
+    rows = []
+    for n in range(count):
+        channel = channels[n % 3]
+        phone = (
+            f"+4915123{n // 9:06d}" if channel != Reminder.Channel.VOICE else f"+49631{n // 12:06d}"
+        )
+        senior = Senior.objects.create(
+            first_name="Gertrud",
+            last_name=f"Test{n}",
+            phone=phone,
+            reminder_consent=True,
+            search_key=f"gertrud test{n}",
+        )
+        appointment = Appointment.objects.create(
+            office=office,
+            helper=helpers[n % 5],
+            senior=senior,
+            topic=topic,
+            starts_at=starts + datetime.timedelta(days=7 * (n // 5)),
+            ends_at=starts + datetime.timedelta(days=7 * (n // 5), hours=1),
+        )
+        rows.append(
+            Reminder(
+                appointment=appointment,
+                senior=None if channel == Reminder.Channel.EMAIL else senior,
+                helper=helpers[n % 5] if channel == Reminder.Channel.EMAIL else None,
+                kind=Reminder.Kind.CONFIRMATION,
+                channel=channel,
+                due_at=now,
+                dedupe_key=f"mixed:{n}",
+            )
+        )
+    Reminder.objects.bulk_create(rows)
+
+
+def feed() -> None:
+    """Keep two dispatch tasks queued while rows are open, as bookings and the minute
+    schedule would; stands for the web app, so the tests do not kill it."""
+    from django_q.brokers import get_broker
+    from django_q.tasks import async_task
+
+    broker = get_broker()
+    open_rows = Reminder.objects.filter(
+        status__in=[Reminder.Status.PENDING, Reminder.Status.SENDING]
+    )
+    while open_rows.exists():
+        if broker.queue_size() < 2:
+            async_task("bookings.outbox.tasks.dispatch", task_name="reminders.dispatch_soon")
+        time.sleep(0.2)  # a polling interval, not a synchronisation
 
 
 def depopulate(office: Office) -> None:
@@ -134,5 +203,9 @@ if __name__ == "__main__":
         book()
     elif command == "dispatch":
         dispatch_until_done()
+    elif command == "mixed":
+        populate_mixed(int(sys.argv[2]))
+    elif command == "feed":
+        feed()
     elif command == "qcluster":
         call_command("qcluster")

@@ -273,13 +273,13 @@ def _begin_attempt(reminder: Reminder, message: Message, now: datetime.datetime)
             )
     except IntegrityError:
         # Another row to this address has an unresolved send: after it, not beside it.
-        _finish(
-            reminder,
-            status=Reminder.Status.PENDING,
-            due_at=now + SAME_ADDRESS_WAIT,
-            attempts=F("attempts") - 1,
-        )
+        _release(reminder, now + SAME_ADDRESS_WAIT)
         return False
+
+
+def _release(reminder: Reminder, due_at: datetime.datetime) -> None:
+    """Back to the queue untried (its unresolved attempt, if any, stays on the row)."""
+    _finish(reminder, status=Reminder.Status.PENDING, due_at=due_at, attempts=F("attempts") - 1)
 
 
 def _send(reminder: Reminder, message: Message) -> SendResult | TransportError:
@@ -322,6 +322,13 @@ def _record(reminder: Reminder, outcome: SendResult | TransportError, now) -> No
         _record_sent(reminder, outcome, now)
 
 
+def _lease_lasts(reminder: Reminder) -> bool:
+    from bookings.outbox.transports.twilio_client import TIMEOUT
+
+    needed = datetime.timedelta(seconds=2 * TIMEOUT + 1)
+    return reminder.claimed_until is not None and timezone.now() + needed < reminder.claimed_until
+
+
 @dataclass
 class _Run:
     """What the rows of one dispatch run share: its deadline and Twilio's pace."""
@@ -345,8 +352,12 @@ def send_one(reminder: Reminder, now: datetime.datetime, run: _Run) -> None:
         return
     if run.wait_left() or time.monotonic() > run.stop_at:
         # Twilio asked to wait, or the run is out of time: back to the queue, unsent.
-        later = datetime.timedelta(seconds=run.wait_left())
-        _finish(reminder, status=Reminder.Status.PENDING, due_at=now + later)
+        _release(reminder, now + datetime.timedelta(seconds=run.wait_left()))
+        return
+    if not _lease_lasts(reminder):
+        # Too little of the lease is left for a lookup and a send: another worker could
+        # take the row while our request is still on its way.
+        _release(reminder, now)
         return
     if reminder.uncertain_since:
         found = _reconcile(reminder, message)

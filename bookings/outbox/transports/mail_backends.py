@@ -1,7 +1,8 @@
 """An e-mail backend that can say whether it sent a message: one file per message.
 
-Each message is written to a temporary file and renamed to its Message-ID, so a file
-either holds a whole message or does not exist; `find_sent` looks for it. Useful where
+Each message is written to a temporary file and renamed to a name made from its
+Message-ID and a unique suffix, so a file either holds a whole message or does not exist,
+and a message sent twice leaves two files; `find_sent` looks for one. Useful where
 e-mails are collected from a folder (a pickup directory) and in the fault tests.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -16,8 +18,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import make_msgid
 
 
-def _file_name(message_id: str) -> str:
-    return hashlib.sha256(message_id.encode()).hexdigest()[:32] + ".eml"
+def _stem(message_id: str) -> str:
+    return hashlib.sha256(message_id.encode()).hexdigest()[:32]
 
 
 class OneFilePerMessageBackend(BaseEmailBackend):
@@ -29,11 +31,11 @@ class OneFilePerMessageBackend(BaseEmailBackend):
     def send_messages(self, email_messages) -> int:
         for message in email_messages:
             message_id = message.extra_headers.get("Message-ID") or make_msgid()
-            final = self.folder / _file_name(message_id)
-            partial = final.with_suffix(f".{os.getpid()}.part")
+            name = f"{_stem(message_id)}.{uuid.uuid4().hex}"
+            partial = self.folder / f"{name}.part"
             partial.write_bytes(message.message().as_bytes())
-            os.replace(partial, final)
+            os.replace(partial, self.folder / f"{name}.eml")
         return len(email_messages)
 
     def find_sent(self, message_id: str) -> bool:
-        return (self.folder / _file_name(message_id)).exists()
+        return any(self.folder.glob(f"{_stem(message_id)}.*.eml"))
