@@ -195,9 +195,14 @@ def _handler(fake: FakeTwilio):
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        pass  # a killed sender hangs up mid-answer: expected in the kill tests
+
+
 def start_fake_twilio(latency: float = 0.0) -> tuple[FakeTwilio, ThreadingHTTPServer]:
     fake = FakeTwilio(latency=latency)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    server = _Server(("127.0.0.1", 0), _handler(fake))
     server.daemon_threads = True
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -103,20 +103,20 @@ def populate_mixed(count: int) -> None:
     channels = [Reminder.Channel.SMS, Reminder.Channel.VOICE, Reminder.Channel.EMAIL]
     starts = at(a_working_monday(), 10)
     now = timezone.now()
-    rows = []
-    for n in range(count):
-        channel = channels[n % 3]
-        phone = (
-            f"+4915123{n // 9:06d}" if channel != Reminder.Channel.VOICE else f"+49631{n // 12:06d}"
-        )
-        senior = Senior.objects.create(
+    plan = [channels[n % 3] for n in range(count)]
+    seniors = Senior.objects.bulk_create(
+        Senior(
             first_name="Gertrud",
             last_name=f"Test{n}",
-            phone=phone,
+            phone=f"+49631{n // 12:06d}" if channel == "voice" else f"+4915123{n // 9:06d}",
+            phone_kind="landline" if channel == "voice" else "mobile",
             reminder_consent=True,
             search_key=f"gertrud test{n}",
         )
-        appointment = Appointment.objects.create(
+        for n, channel in enumerate(plan)
+    )
+    appointments = Appointment.objects.bulk_create(
+        Appointment(
             office=office,
             helper=helpers[n % 5],
             senior=senior,
@@ -124,17 +124,20 @@ def populate_mixed(count: int) -> None:
             starts_at=starts + datetime.timedelta(days=7 * (n // 5)),
             ends_at=starts + datetime.timedelta(days=7 * (n // 5), hours=1),
         )
-        rows.append(
-            Reminder(
-                appointment=appointment,
-                senior=None if channel == Reminder.Channel.EMAIL else senior,
-                helper=helpers[n % 5] if channel == Reminder.Channel.EMAIL else None,
-                kind=Reminder.Kind.CONFIRMATION,
-                channel=channel,
-                due_at=now,
-                dedupe_key=f"mixed:{n}",
-            )
+        for n, senior in enumerate(seniors)
+    )
+    rows = [
+        Reminder(
+            appointment=appointment,
+            senior=None if channel == Reminder.Channel.EMAIL else appointment.senior,
+            helper=appointment.helper if channel == Reminder.Channel.EMAIL else None,
+            kind=Reminder.Kind.CONFIRMATION,
+            channel=channel,
+            due_at=now,
+            dedupe_key=f"mixed:{n}",
         )
+        for n, (channel, appointment) in enumerate(zip(plan, appointments, strict=True))
+    ]
     Reminder.objects.bulk_create(rows)
 
 

@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -372,6 +372,18 @@ def send_one(reminder: Reminder, now: datetime.datetime, run: _Run) -> None:
     _record(reminder, outcome, now)
 
 
+def _same_address_groups(reminders: list[Reminder]) -> list[list[Reminder]]:
+    """Rows grouped by recipient and channel: one thread sends a group one after the
+    other, as only one unresolved send per address may exist at a time."""
+    groups: dict[tuple, list[Reminder]] = {}
+    for reminder in reminders:
+        recipient = ("helper", reminder.helper_id) if reminder.helper_id else None
+        if recipient is None:
+            recipient = ("phone", str(reminder.senior.phone or reminder.senior_id))
+        groups.setdefault((reminder.channel, *recipient), []).append(reminder)
+    return list(groups.values())
+
+
 def send_batch(
     reminders: list[Reminder],
     now: datetime.datetime,
@@ -384,16 +396,20 @@ def send_batch(
         for reminder in reminders:
             send_one(reminder, now, run)
         return
-    for future in [pool.submit(_in_thread, reminder, now, run) for reminder in reminders]:
+    futures = [
+        pool.submit(_in_thread, group, now, run) for group in _same_address_groups(reminders)
+    ]
+    for future in futures:
         future.result()
 
 
-def _in_thread(reminder: Reminder, now: datetime.datetime, run: _Run) -> None:
-    try:
-        send_one(reminder, now, run)
-    except Exception:
-        # The row keeps its lease and is taken up again once it has run out.
-        logger.exception("reminder %s could not be sent", reminder.pk)
+def _in_thread(group: list[Reminder], now: datetime.datetime, run: _Run) -> None:
+    for reminder in group:
+        try:
+            send_one(reminder, now, run)
+        except Exception:
+            # The row keeps its lease and is taken up again once it has run out.
+            logger.exception("reminder %s could not be sent", reminder.pk)
 
 
 def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
@@ -405,6 +421,32 @@ def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
 
     for future in [pool.submit(close) for _thread in range(threads)]:
         future.result()
+
+
+def _pipeline(pool: ThreadPoolExecutor, threads: int, batch: int, run: _Run) -> int:
+    """Keep every thread busy: claim more rows whenever half the threads are free,
+    rather than waiting for the slowest row of a batch."""
+    handled = 0
+    in_flight: set = set()
+    drained = False
+    while in_flight or not drained:
+        can_claim = time.monotonic() < run.stop_at and not run.wait_left() and not drained
+        if can_claim and len(in_flight) <= threads // 2:
+            now = timezone.now()
+            claimed = _claim_batch(now, min(batch, 2 * threads - len(in_flight)))
+            if claimed:
+                handled += len(claimed)
+                in_flight |= {
+                    pool.submit(_in_thread, group, now, run)
+                    for group in _same_address_groups(claimed)
+                }
+                continue
+            drained = True
+        elif not can_claim:
+            drained = True
+        if in_flight:
+            _done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+    return handled
 
 
 def dispatch_due(*, batch: int | None = None, run_seconds: float | None = None) -> int:
@@ -420,15 +462,16 @@ def dispatch_due(*, batch: int | None = None, run_seconds: float | None = None) 
     pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
     handled = 0
     try:
-        while time.monotonic() < run.stop_at:
-            if run.wait_left():
-                break
-            now = timezone.now()
-            claimed = _claim_batch(now, batch)
-            if not claimed:
-                break
-            send_batch(claimed, now, pool, run)
-            handled += len(claimed)
+        if pool is None:
+            while time.monotonic() < run.stop_at and not run.wait_left():
+                now = timezone.now()
+                claimed = _claim_batch(now, batch)
+                if not claimed:
+                    break
+                send_batch(claimed, now, None, run)
+                handled += len(claimed)
+        else:
+            handled = _pipeline(pool, threads, batch, run)
     finally:
         if pool is not None:
             _close_thread_connections(pool, threads)
