@@ -42,7 +42,9 @@ def _parse(value) -> datetime.datetime:
 
 
 def measure(workers: int, fake_url: str, scratch: Path) -> dict:
-    database = WorldDatabase(scratch)
+    folder = scratch / f"workers-{workers}"
+    folder.mkdir()
+    database = WorldDatabase(folder)
     # As in production: cached templates, no query log.
     env = world_env(
         database,

@@ -1,7 +1,7 @@
 """Runs in a subprocess against a file database: the parts of the reminder tests that
 need real processes (workers killed with SIGKILL, a real qcluster).
 
-    python -m tests.reminder_world populate N   # N confirmations due now
+    python -m tests.reminder_world populate N [S]  # N confirmations due now (or in S s)
     python -m tests.reminder_world book         # one booking through the service
     python -m tests.reminder_world dispatch     # send until nothing is left
     python -m tests.reminder_world qcluster     # the django-q2 cluster
@@ -43,7 +43,7 @@ from neighborhoods.models import Office  # noqa: E402
 dispatch.quiet_until = lambda moment: None
 
 
-def populate(count: int) -> Office:
+def populate(count: int, due_in: float = 0.0) -> Office:
     from tests.conftest import a_working_monday, at, make_helper, make_office
 
     office = make_office("Stadtteilbüro Grübentälchen")
@@ -72,14 +72,14 @@ def populate(count: int) -> Office:
         )
         for senior in seniors
     )
-    now = timezone.now()
+    due = timezone.now() + datetime.timedelta(seconds=due_in)
     Reminder.objects.bulk_create(
         Reminder(
             appointment=appointment,
             senior=appointment.senior,
             kind=Reminder.Kind.CONFIRMATION,
             channel=Reminder.Channel.SMS,
-            due_at=now,
+            due_at=due,
             dedupe_key=f"appointment:{appointment.pk}:confirmation:0",
         )
         for appointment in appointments
@@ -201,7 +201,7 @@ def dispatch_until_done() -> None:
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "populate":
-        populate(int(sys.argv[2]))
+        populate(int(sys.argv[2]), *(float(arg) for arg in sys.argv[3:4]))
     elif command == "book":
         book()
     elif command == "dispatch":

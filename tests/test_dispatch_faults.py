@@ -26,7 +26,7 @@ import pytest
 from tests.fake_twilio import start_fake_twilio
 from tests.reminder_processes import WorldDatabase, migrate, run, start, world_env
 
-ROWS = int(os.environ.get("OUTBOX_KILL_TEST_ROWS", "240"))
+ROWS = int(os.environ.get("OUTBOX_KILL_TEST_ROWS", "150"))
 KILLS = int(os.environ.get("OUTBOX_KILL_TEST_KILLS", "5"))
 LEASE_SECONDS = 6
 TWILIO_TIMEOUT_SECONDS = 1.5
@@ -111,7 +111,7 @@ def test_killed_workers_send_every_message_exactly_once(tmp_path, broker, latenc
         kills = 0
         for _ in range(KILLS):
             # A random moment: after a random number of further arrivals at the fake.
-            target = len(fake.arrivals) + chance.randint(5, ROWS // 12)
+            target = len(fake.arrivals) + chance.randint(3, ROWS // 15)
             if not fake.wait_for(target, timeout=30):
                 break
             _kill_group(cluster)

@@ -48,7 +48,7 @@ BATCH = 2 * SEND_THREADS
 # and a row started just before that takes at most one lookup and one send more.
 RUN_SECONDS = settings.OUTBOX_RUN_SECONDS
 # A row already in flight elsewhere to the same address is tried again this much later.
-SAME_ADDRESS_WAIT = datetime.timedelta(seconds=1)
+SAME_ADDRESS_WAIT = datetime.timedelta(seconds=0.5)
 
 
 def public_url(name: str, **kwargs) -> str:
