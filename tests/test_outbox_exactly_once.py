@@ -260,3 +260,20 @@ def test_racing_workers_claim_disjoint_rows():
     assert set(every) == rows
     # Each worker went on after losing rows to the others.
     assert sum(1 for mine in claimed if mine) >= 2
+
+
+def test_a_row_closed_while_unresolved_does_not_block_its_address(
+    fake_twilio, senior, helper, office, topic, monday
+):
+    first = _confirmation(senior, helper, office, topic, at(monday, 10))
+    second = _confirmation(senior, helper, office, topic, at(monday, 11))
+    morning = a_weekday_morning()
+    Reminder.objects.filter(pk=first.pk).update(
+        status=Reminder.Status.CANCELLED, uncertain_since=morning, inflight_key=f"sms:{MOBILE}"
+    )
+    with travel(morning):
+        dispatch_due()
+
+    second.refresh_from_db()
+    assert second.status == Reminder.Status.SENT
+    assert len([m for m in fake_twilio.messages() if m["To"] == MOBILE]) == 1

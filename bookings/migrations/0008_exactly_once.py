@@ -26,6 +26,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='reminder',
-            constraint=models.UniqueConstraint(condition=models.Q(('inflight_key', ''), _negated=True), fields=('inflight_key',), name='reminder_one_send_in_flight_per_address'),
+            constraint=models.UniqueConstraint(condition=models.Q(models.Q(('inflight_key', ''), _negated=True), ('status__in', ['pending', 'sending'])), fields=('inflight_key',), name='reminder_one_send_in_flight_per_address'),
         ),
     ]

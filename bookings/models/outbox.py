@@ -128,9 +128,10 @@ class Reminder(models.Model):
                 condition=~models.Q(provider_sid=""),
                 name="reminder_provider_sid_once",
             ),
+            # Only open rows count: a row cancelled or failed while unresolved frees it.
             models.UniqueConstraint(
                 fields=["inflight_key"],
-                condition=~models.Q(inflight_key=""),
+                condition=~models.Q(inflight_key="") & models.Q(status__in=["pending", "sending"]),
                 name="reminder_one_send_in_flight_per_address",
             ),
         ]
