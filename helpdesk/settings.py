@@ -133,11 +133,12 @@ TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL", "https://api.twilio.com")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Seconds to wait for Twilio's answer; a slower one counts as "may have been sent".
 TWILIO_TIMEOUT_SECONDS = env_float("TWILIO_TIMEOUT_SECONDS", 10)
-# How long a worker holds the rows it claimed; a killed worker's rows wait this long.
-# It must exceed the task's run (OUTBOX_RUN_SECONDS) plus one Twilio timeout.
+# How long a worker holds the rows it claimed (a few at a time); a killed worker's rows
+# wait this long. A row is sent only while two Twilio timeouts of its lease are left.
 OUTBOX_LEASE_SECONDS = env_float("OUTBOX_LEASE_SECONDS", 120)
-# A dispatch run stops claiming after this long, well below Q_CLUSTER's timeout.
-OUTBOX_RUN_SECONDS = env_float("OUTBOX_RUN_SECONDS", 30)
+# A dispatch run stops claiming after this long; with a lookup and a send (two Twilio
+# timeouts) for the rows it holds, it stays below Q_CLUSTER's timeout (50 s).
+OUTBOX_RUN_SECONDS = env_float("OUTBOX_RUN_SECONDS", 25)
 OUTBOX_SEND_THREADS = env_int("OUTBOX_SEND_THREADS", 8)
 MESSAGE_BACKEND = "twilio" if TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN else "console"
 
