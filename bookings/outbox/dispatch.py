@@ -457,8 +457,12 @@ def dispatch_due(*, batch: int | None = None, run_seconds: float | None = None) 
     """
     run = _Run(stop_at=time.monotonic() + (RUN_SECONDS if run_seconds is None else run_seconds))
     batch = batch or BATCH
-    # Inside a test's transaction other threads would not see its rows.
-    threads = 1 if connection.in_atomic_block else SEND_THREADS
+    # Inside a transaction (a test's) other threads would not see its rows, and an
+    # in-memory SQLite database locks whole tables against other connections.
+    alone = connection.in_atomic_block or (
+        connection.vendor == "sqlite" and connection.is_in_memory_db()
+    )
+    threads = 1 if alone else SEND_THREADS
     pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
     handled = 0
     try:
