@@ -26,7 +26,7 @@ import pytest
 from tests.fake_twilio import start_fake_twilio
 from tests.reminder_processes import WorldDatabase, migrate, run, start, world_env
 
-ROWS = int(os.environ.get("OUTBOX_KILL_TEST_ROWS", "150"))
+ROWS = int(os.environ.get("OUTBOX_KILL_TEST_ROWS", "120"))
 KILLS = int(os.environ.get("OUTBOX_KILL_TEST_KILLS", "5"))
 LEASE_SECONDS = 6
 TWILIO_TIMEOUT_SECONDS = 1.5
