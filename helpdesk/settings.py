@@ -15,7 +15,7 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.env import env_bool, env_int, env_list, env_str
+from helpdesk.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -172,9 +172,20 @@ TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
 TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL", "https://api.twilio.com")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Seconds to wait for Twilio's answer; a slower one counts as "may have been sent".
+TWILIO_TIMEOUT_SECONDS = env_float("TWILIO_TIMEOUT_SECONDS", 10)
+# How long a worker holds the rows it claimed (a few at a time); a killed worker's rows
+# wait this long. A row is sent only while two Twilio timeouts of its lease are left.
+OUTBOX_LEASE_SECONDS = env_float("OUTBOX_LEASE_SECONDS", 120)
+# A dispatch run stops claiming after this long; with a lookup and a send (two Twilio
+# timeouts) for the rows it holds, it stays below Q_CLUSTER's timeout (50 s).
+OUTBOX_RUN_SECONDS = env_float("OUTBOX_RUN_SECONDS", 25)
+OUTBOX_SEND_THREADS = env_int("OUTBOX_SEND_THREADS", 8)
 MESSAGE_BACKEND = "twilio" if TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN else "console"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# For the file backends (e.g. bookings.outbox.transports.mail_backends.OneFilePerMessageBackend).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "digitale-hilfe@localhost")
 # With EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (production):
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -12,6 +12,7 @@ import itertools
 import json
 import re
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -45,7 +46,11 @@ class Arrival:
 
 @dataclass
 class FakeTwilio:
-    """Scripted answers: `errors[to]` is a list of (http_status, code, went_out) to use up."""
+    """Scripted answers: `errors[to]` is a list of (http_status, code, went_out) to use up.
+
+    `latency` (seconds) delays every answer, as a slow Twilio would; `retry_after[to]`
+    is sent as the Retry-After header of that recipient's next error answers.
+    """
 
     arrivals: list[Arrival] = field(default_factory=list)
     errors: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
@@ -55,6 +60,8 @@ class FakeTwilio:
     lookups: int = 0
     # Seconds to wait before answering a create for this recipient (after recording it).
     slow: dict[str, float] = field(default_factory=dict)
+    latency: float = 0.0
+    retry_after: dict[str, str] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
@@ -144,9 +151,11 @@ def _handler(fake: FakeTwilio):
                 return ""
             return base64.b64decode(auth[6:]).decode().partition(":")[0]
 
-        def _answer(self, status: int, payload: dict) -> None:
+        def _answer(self, status: int, payload: dict, headers: dict | None = None) -> None:
             body = json.dumps(payload).encode()
             self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -162,11 +171,15 @@ def _handler(fake: FakeTwilio):
             if not match or self._account() != match["account"]:
                 self._answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
                 return
-            answer = fake._create(match["kind"], match["account"], form)
-            delay = fake.slow.pop(form.get("To", [""])[0], 0)
+            to = form.get("To", [""])[0]
+            status, payload = fake._create(match["kind"], match["account"], form)
+            delay = fake.slow.pop(to, 0) + fake.latency
             if delay:
-                time.sleep(delay)  # a slow Twilio: the client gives up before this answer
-            self._answer(*answer)
+                time.sleep(delay)  # a slow Twilio (the client may give up before this)
+            headers = {}
+            if status != 201 and to in fake.retry_after:
+                headers["Retry-After"] = fake.retry_after[to]
+            self._answer(status, payload, headers)
 
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
@@ -174,14 +187,22 @@ def _handler(fake: FakeTwilio):
             if not match:
                 self._answer(404, {"code": 20404, "message": "Not found", "status": 404})
                 return
-            self._answer(200, fake._list(match["kind"], parse_qs(parts.query)))
+            listed = fake._list(match["kind"], parse_qs(parts.query))
+            if fake.latency:
+                time.sleep(fake.latency)
+            self._answer(200, listed)
 
     return Handler
 
 
-def start_fake_twilio() -> tuple[FakeTwilio, ThreadingHTTPServer]:
-    fake = FakeTwilio()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        pass  # a killed sender hangs up mid-answer: expected in the kill tests
+
+
+def start_fake_twilio(latency: float = 0.0) -> tuple[FakeTwilio, ThreadingHTTPServer]:
+    fake = FakeTwilio(latency=latency)
+    server = _Server(("127.0.0.1", 0), _handler(fake))
     server.daemon_threads = True
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -191,6 +212,6 @@ def start_fake_twilio() -> tuple[FakeTwilio, ThreadingHTTPServer]:
 if __name__ == "__main__":
     # Own process for the benchmark, so the fake does not compete with the sender for
     # the interpreter lock: prints its URL, then serves until killed.
-    fake, server = start_fake_twilio()
+    fake, server = start_fake_twilio(latency=float(sys.argv[1]) if len(sys.argv) > 1 else 0.0)
     print(fake.url, flush=True)
     threading.Event().wait()

@@ -1,11 +1,14 @@
 """Runs in a subprocess against a file database: the parts of the reminder tests that
 need real processes (workers killed with SIGKILL, a real qcluster).
 
-    python -m tests.reminder_world populate N   # N confirmations due now
+    python -m tests.reminder_world populate N [S]  # N confirmations due now (or in S s)
     python -m tests.reminder_world book         # one booking through the service
     python -m tests.reminder_world dispatch     # send until nothing is left
     python -m tests.reminder_world dispatch-through-outage  # the same, the database may vanish
     python -m tests.reminder_world qcluster     # the django-q2 cluster
+    python -m tests.reminder_world mixed N      # N due rows: SMS, calls and helper e-mails,
+                                                # several rows to each number and address
+    python -m tests.reminder_world feed         # keep dispatch tasks queued while rows are open
 
 Quiet hours are switched off here (they have their own tests with a frozen clock), so
 these tests pass at any hour and on Sundays.
@@ -39,13 +42,9 @@ from bookings.outbox import dispatch  # noqa: E402
 from neighborhoods.models import Office  # noqa: E402
 
 dispatch.quiet_until = lambda moment: None
-dispatch.LEASE = datetime.timedelta(seconds=float(os.environ.get("REMINDER_LEASE_SECONDS", 300)))
-# A live worker must finish a batch well within its lease, or another worker takes the
-# rows over mid-send (on a busy machine, a flaky duplicate): small batches, short sends.
-BATCH = int(os.environ.get("REMINDER_BATCH", dispatch.BATCH))
 
 
-def populate(count: int) -> Office:
+def populate(count: int, due_in: float = 0.0) -> Office:
     from tests.conftest import a_working_monday, at, make_helper, make_office
 
     office = make_office("Stadtteilbüro Grübentälchen")
@@ -74,19 +73,89 @@ def populate(count: int) -> Office:
         )
         for senior in seniors
     )
-    now = timezone.now()
+    due = timezone.now() + datetime.timedelta(seconds=due_in)
     Reminder.objects.bulk_create(
         Reminder(
             appointment=appointment,
             senior=appointment.senior,
             kind=Reminder.Kind.CONFIRMATION,
             channel=Reminder.Channel.SMS,
-            due_at=now,
+            due_at=due,
             dedupe_key=f"appointment:{appointment.pk}:confirmation:0",
         )
         for appointment in appointments
     )
     return office
+
+
+def populate_mixed(count: int) -> None:
+    """`count` due rows, a third each SMS, call and e-mail to a helper; three rows share
+    each mobile number, four each landline, and the e-mails go to five helpers."""
+    from bookings.models import Helper
+    from tests.conftest import a_working_monday, at, make_helper, make_office
+
+    office = make_office("Stadtteilbüro Grübentälchen")
+    topic = Topic.objects.create(name="Smartphone")
+    helpers = [make_helper(office, topic, first_name=f"Helfer{n}") for n in range(5)]
+    for n, helper in enumerate(helpers):
+        helper.user.email = f"helfer{n}@example.org"
+        helper.user.save()
+        Helper.objects.filter(pk=helper.pk).update(notify_by=Helper.NotifyBy.EMAIL)
+    channels = [Reminder.Channel.SMS, Reminder.Channel.VOICE, Reminder.Channel.EMAIL]
+    starts = at(a_working_monday(), 10)
+    now = timezone.now()
+    plan = [channels[n % 3] for n in range(count)]
+    seniors = Senior.objects.bulk_create(
+        Senior(
+            first_name="Gertrud",
+            last_name=f"Test{n}",
+            phone=f"+49631{n // 12:06d}" if channel == "voice" else f"+4915123{n // 9:06d}",
+            phone_kind="landline" if channel == "voice" else "mobile",
+            reminder_consent=True,
+            search_key=f"gertrud test{n}",
+        )
+        for n, channel in enumerate(plan)
+    )
+    appointments = Appointment.objects.bulk_create(
+        Appointment(
+            office=office,
+            helper=helpers[n % 5],
+            senior=senior,
+            topic=topic,
+            starts_at=starts + datetime.timedelta(days=7 * (n // 5)),
+            ends_at=starts + datetime.timedelta(days=7 * (n // 5), hours=1),
+        )
+        for n, senior in enumerate(seniors)
+    )
+    rows = [
+        Reminder(
+            appointment=appointment,
+            senior=None if channel == Reminder.Channel.EMAIL else appointment.senior,
+            helper=appointment.helper if channel == Reminder.Channel.EMAIL else None,
+            kind=Reminder.Kind.CONFIRMATION,
+            channel=channel,
+            due_at=now,
+            dedupe_key=f"mixed:{n}",
+        )
+        for n, (channel, appointment) in enumerate(zip(plan, appointments, strict=True))
+    ]
+    Reminder.objects.bulk_create(rows)
+
+
+def feed() -> None:
+    """Keep two dispatch tasks queued while rows are open, as bookings and the minute
+    schedule would; stands for the web app, so the tests do not kill it."""
+    from django_q.brokers import get_broker
+    from django_q.tasks import async_task
+
+    broker = get_broker()
+    open_rows = Reminder.objects.filter(
+        status__in=[Reminder.Status.PENDING, Reminder.Status.SENDING]
+    )
+    while open_rows.exists():
+        if broker.queue_size() < 2:
+            async_task("bookings.outbox.tasks.dispatch", task_name="reminders.dispatch_soon")
+        time.sleep(0.2)  # a polling interval, not a synchronisation
 
 
 def depopulate(office: Office) -> None:
@@ -126,7 +195,7 @@ def dispatch_until_done() -> None:
         status__in=[Reminder.Status.PENDING, Reminder.Status.SENDING]
     )
     while open_rows.exists():
-        if not dispatch.dispatch_due(batch=BATCH):
+        if not dispatch.dispatch_due():
             time.sleep(0.1)  # waiting for a dead worker's lease to run out
 
 
@@ -153,12 +222,16 @@ def dispatch_through_outage() -> None:
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "populate":
-        populate(int(sys.argv[2]))
+        populate(int(sys.argv[2]), *(float(arg) for arg in sys.argv[3:4]))
     elif command == "book":
         book()
     elif command == "dispatch":
         dispatch_until_done()
     elif command == "dispatch-through-outage":
         dispatch_through_outage()
+    elif command == "mixed":
+        populate_mixed(int(sys.argv[2]))
+    elif command == "feed":
+        feed()
     elif command == "qcluster":
         call_command("qcluster")

@@ -49,6 +49,21 @@ def test_staff_read_replies_and_mark_them_read(client, office_staff, appointment
     assert "Enkel" not in client.get("/nachrichten/").content.decode()
 
 
+def test_stop_replies_show_on_the_list(client, office_staff, appointment):
+    InboundMessage.objects.create(
+        provider_sid="SM2",
+        senior=appointment.senior,
+        appointment=appointment,
+        channel="sms",
+        body="STOP",
+        action=InboundMessage.Action.OPTED_OUT,
+    )
+    client.force_login(office_staff)
+    page = client.get("/nachrichten/").content.decode()
+    assert "Nachrichten abbestellt:" in page
+    assert "STOP" in page
+
+
 def test_helpers_cannot_mark_read(client, helper, appointment):
     message = InboundMessage.objects.create(
         provider_sid="SM2", channel="sms", body="?", action=InboundMessage.Action.TO_READ

@@ -103,6 +103,30 @@ def test_a_replayed_reply_acts_once(client, twilio_settings, asked):
     assert asked.appointment.__class__.objects.get(pk=asked.appointment_id).confirmed_at == first
 
 
+@pytest.mark.parametrize("words", ["Ja, ich komme", "ja gerne 👍", "Jaa bitte"])
+def test_yes_in_own_words_confirms(client, twilio_settings, asked, words):
+    _sms(client, words)
+    asked.appointment.refresh_from_db()
+    assert asked.appointment.confirmed_at is not None
+    assert InboundMessage.objects.get().action == InboundMessage.Action.CONFIRMED
+
+
+@pytest.mark.parametrize("words", ["Termin absagen", "Nein, ich kann nicht", "nein danke"])
+def test_no_in_own_words_cancels(client, twilio_settings, asked, words):
+    _sms(client, words)
+    asked.appointment.refresh_from_db()
+    assert asked.appointment.status == AppointmentStatus.CANCELLED
+
+
+@pytest.mark.parametrize("words", ["ja nein", "vielleicht", "Können Sie mich anrufen?"])
+def test_an_ambiguous_reply_goes_to_staff(client, twilio_settings, asked, words):
+    _sms(client, words)
+    asked.appointment.refresh_from_db()
+    assert asked.appointment.status == AppointmentStatus.BOOKED
+    assert asked.appointment.confirmed_at is None
+    assert InboundMessage.objects.get().action == InboundMessage.Action.TO_READ
+
+
 def test_stop_opts_out_and_cancels_pending_messages(client, twilio_settings, asked):
     _sms(client, "STOPP")
 
@@ -141,10 +165,43 @@ def test_sms_delivered_and_duplicates(client, twilio_settings, asked):
         assert response.status_code == 204
     asked.refresh_from_db()
     assert asked.status == Reminder.Status.DELIVERED
-    # A late "sent" does not move it back.
+    # A late "sent" does not move it back, neither the row nor the provider's word.
     _status(client, asked.pk, MessageSid=asked.provider_sid, MessageStatus="sent")
     asked.refresh_from_db()
-    assert asked.status == Reminder.Status.DELIVERED
+    assert (asked.status, asked.provider_status) == (Reminder.Status.DELIVERED, "delivered")
+
+
+def test_a_late_progress_word_does_not_overwrite_a_later_one(client, twilio_settings, asked):
+    _status(client, asked.pk, MessageSid=asked.provider_sid, MessageStatus="sent")
+    _status(client, asked.pk, MessageSid=asked.provider_sid, MessageStatus="queued")
+    asked.refresh_from_db()
+    assert (asked.status, asked.provider_status) == (Reminder.Status.SENT, "sent")
+
+
+def test_a_callback_records_the_sid_a_killed_worker_did_not(client, twilio_settings, asked):
+    # The worker died after Twilio took the SMS and before it recorded the SID.
+    Reminder.objects.filter(pk=asked.pk).update(
+        status=Reminder.Status.SENDING,
+        provider_sid="",
+        uncertain_since=timezone.now(),
+        inflight_key=f"sms:{MOBILE}",
+    )
+    _status(client, asked.pk, MessageSid="SM" + "e" * 32, MessageStatus="sent")
+    asked.refresh_from_db()
+    assert (asked.status, asked.provider_sid) == (Reminder.Status.SENT, "SM" + "e" * 32)
+    assert asked.inflight_key == "" and asked.uncertain_since is None
+
+
+def test_a_callback_never_gives_a_row_another_rows_sid(
+    client, twilio_settings, asked, helper, office, topic, monday
+):
+    other = book(make_senior(phone="+49631123456"), helper, office, topic, at(monday, 11))
+    called = other.reminders.get(kind=Reminder.Kind.CONFIRMATION)
+    Reminder.objects.filter(pk=called.pk).update(status=Reminder.Status.SENDING)
+    response = _status(client, called.pk, CallSid=asked.provider_sid, CallStatus="completed")
+    assert response.status_code == 204
+    called.refresh_from_db()
+    assert (called.status, called.provider_sid) == (Reminder.Status.SENDING, "")
 
 
 def test_unknown_sids_and_reminders_are_harmless(client, twilio_settings, asked):
@@ -205,7 +262,7 @@ def test_the_call_reads_the_appointment_twice_then_the_menu(client, twilio_setti
     response = signed_post(client, f"/twilio/anruf/{called.pk}/", {"CallSid": called.provider_sid})
 
     twiml = response.content.decode()
-    assert response["Content-Type"] == "text/xml"
+    assert response["Content-Type"] == "text/xml; charset=utf-8"
     assert twiml.count('<Say language="de-DE" voice="Polly.Vicki">') >= 3
     assert twiml.count("Montag") == 2
     assert f'action="{BASE}/twilio/anruf/{called.pk}/taste/"' in twiml

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,27 @@ MAX_CALLS = 3
 NOT_REACHED_CALL = {"busy", "no-answer", "failed"}
 # Rows in these states have heard from the provider already or are final.
 _OPEN = [Reminder.Status.SENDING, Reminder.Status.SENT, Reminder.Status.DELIVERED]
+# Twilio's progress words in order: a callback that arrives late never moves a row back
+# (a "sent" after "delivered", a "ringing" after "in-progress").
+_PROGRESS = {
+    "accepted": 0,
+    "scheduled": 0,
+    "queued": 0,
+    "initiated": 1,
+    "sending": 1,
+    "ringing": 2,
+    "sent": 2,
+    "in-progress": 3,
+    "delivered": 3,
+    "read": 4,
+}
+
+
+def _is_late(reminder: Reminder, status: str) -> bool:
+    if reminder.status == Reminder.Status.DELIVERED:
+        return True
+    known = _PROGRESS.get(reminder.provider_status, -1)
+    return _PROGRESS.get(status, 99) < known
 
 
 def _update(reminder: Reminder, **fields) -> None:
@@ -35,7 +58,8 @@ def _sms_status(reminder: Reminder, status: str, error_code: str) -> None:
         _update(reminder, status=Reminder.Status.DELIVERED, provider_status=status)
         return
     if status not in ("failed", "undelivered"):
-        _update(reminder, provider_status=status)
+        if not _is_late(reminder, status):
+            _update(reminder, provider_status=status)
         return
     now = timezone.now()
     if error_code in NO_SMS_POSSIBLE and reminder.senior_id:
@@ -72,7 +96,8 @@ def _call_status(reminder: Reminder, status: str) -> None:
             _update(reminder, status=Reminder.Status.DELIVERED, provider_status=status)
         return
     if status not in NOT_REACHED_CALL:
-        _update(reminder, provider_status=status)
+        if not _is_late(reminder, status):
+            _update(reminder, provider_status=status)
         return
     if reminder.calls < MAX_CALLS:
         # Quiet hours still apply to the next try; the dispatcher waits for the morning.
@@ -93,6 +118,33 @@ def _call_status(reminder: Reminder, status: str) -> None:
     )
 
 
+def _adopt(reminder: Reminder, sid: str) -> bool:
+    """The callback names this row (its URL carries the row's id) and a SID the worker
+    has not recorded yet: record it as sent, so a killed worker's row is not sent again
+    and frees its address. False if another row holds that SID (never adopted)."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            adopted = Reminder.objects.filter(
+                pk=reminder.pk, provider_sid="", status=Reminder.Status.SENDING
+            ).update(
+                provider_sid=sid,
+                status=Reminder.Status.SENT,
+                sent_at=now,
+                uncertain_since=None,
+                inflight_key="",
+                claimed_until=None,
+                calls=F("calls") + (1 if sid.startswith("CA") else 0),
+                updated_at=now,
+            )
+    except IntegrityError:
+        return False
+    if not adopted:
+        return False
+    reminder.refresh_from_db()
+    return True
+
+
 def delivery_record(*, reminder_id: int, sid: str, status: str, error_code: str = "") -> bool:
     """Apply one status callback; False if it names no reminder we know (harmless)."""
     reminder = Reminder.objects.filter(pk=reminder_id, status__in=_OPEN).first()
@@ -102,8 +154,8 @@ def delivery_record(*, reminder_id: int, sid: str, status: str, error_code: str 
         # The callback may beat the worker's own record of the SID; a different SID is stale.
         if reminder.provider_sid or reminder.status != Reminder.Status.SENDING:
             return False
-        Reminder.objects.filter(pk=reminder.pk, provider_sid="").update(provider_sid=sid)
-        reminder.provider_sid = sid
+        if not _adopt(reminder, sid):
+            return False
     if sid.startswith("CA"):
         _call_status(reminder, status)
     else:

@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import services
+from bookings.inbound import reply_words
 from bookings.models import InboundMessage, RegistrationStatus, Reminder, SeatOffer
 
-YES = {"JA", "J", "1"}
-NO = {"NEIN", "N", "2"}
 _REACHED = [Reminder.Status.SENT, Reminder.Status.DELIVERED, Reminder.Status.ANSWERED]
 
 
@@ -77,14 +76,14 @@ def _is_question(reminder: Reminder | None) -> bool:
     return reminder.kind in (Reminder.Kind.OFFER, Reminder.Kind.MOVED)
 
 
-def offer_reply_sms(*, seniors, word: str, body: str, sid: str) -> str | None:
+def offer_reply_sms(*, seniors, meaning: str | None, body: str, sid: str) -> str | None:
     """Act on a JA/NEIN about a workshop; None if the reply is not about one."""
-    if word not in YES | NO or not seniors:
+    if meaning not in (reply_words.YES, reply_words.NO) or not seniors:
         return None
     asked = _newest_reached(seniors)
     if not _is_question(asked):
         return None
-    accept = word in YES
+    accept = meaning == reply_words.YES
     if asked.kind == Reminder.Kind.MOVED and accept:
         # "JA" to a move changes nothing; the office list shows it. It answers the
         # workshop's message, so it must not confirm an appointment asked about earlier.

@@ -1,19 +1,19 @@
 """What a senior's answer does: an SMS reply or a key pressed during a reminder call.
 
 "JA" confirms, "NEIN" cancels (the slot is free again and the helper is told through
-the outbox), "STOP" opts out; anything else waits on the office's list. A reply that
-comes twice (same provider SID) acts once.
+the outbox), "STOP" opts out, and so do their common forms in people's own words
+("Ja, ich komme", "Termin absagen": `reply_words`); anything else waits on the office's
+list. A reply that comes twice (same provider SID) acts once.
 """
 
 from __future__ import annotations
-
-import re
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import services
+from bookings.inbound import reply_words
 from bookings.inbound.offer_replies import offer_reply_sms
 from bookings.models import (
     Appointment,
@@ -23,14 +23,6 @@ from bookings.models import (
     Reminder,
     Senior,
 )
-
-YES = {"JA", "J", "1"}
-NO = {"NEIN", "N", "2"}
-STOP = {"STOP", "STOPP"}
-
-
-def _word(body: str) -> str:
-    return re.sub(r"[^A-ZÄÖÜ0-9]", "", body.strip().upper())
 
 
 def _latest_asked(seniors) -> Reminder | None:
@@ -89,7 +81,7 @@ def _record(**fields) -> InboundMessage | None:
 def reply_sms(*, from_number: str, body: str, sid: str) -> str:
     """Act on an inbound SMS; returns the text to answer with ('' for none)."""
     seniors = list(Senior.objects.filter(phone=from_number))
-    word = _word(body)
+    meaning = reply_words.reply_meaning(body)
     asked = _latest_asked(seniors) if seniors else None
     fields = {
         "provider_sid": sid,
@@ -99,18 +91,18 @@ def reply_sms(*, from_number: str, body: str, sid: str) -> str:
         "body": body[:1600],
     }
     # Hook: a JA/NEIN to a waiting-list offer or a workshop's move (offer_replies.py).
-    about_workshop = offer_reply_sms(seniors=seniors, word=word, body=body, sid=sid)
+    about_workshop = offer_reply_sms(seniors=seniors, meaning=meaning, body=body, sid=sid)
     if about_workshop is not None:
         return about_workshop
-    if word in STOP:
+    if meaning == reply_words.STOP:
         if _record(action=InboundMessage.Action.OPTED_OUT, **fields):
             services.senior_opt_out(phone=from_number)
         return ""
-    if asked and word in YES:
+    if asked and meaning == reply_words.YES:
         if _record(action=InboundMessage.Action.CONFIRMED, **fields):
             appointment_confirm_by_senior(asked)
         return _("Danke! Ihr Termin ist bestätigt. Wir freuen uns auf Sie.")
-    if asked and word in NO:
+    if asked and meaning == reply_words.NO:
         if _record(action=InboundMessage.Action.CANCELLED, **fields):
             appointment_cancel_by_senior(asked, how=_("SMS"))
         return ""

@@ -59,7 +59,7 @@ def twilio_signed(view):
 
 
 def _twiml(response) -> HttpResponse:
-    return HttpResponse(str(response), content_type="text/xml")
+    return HttpResponse(str(response), content_type="text/xml; charset=utf-8")
 
 
 @twilio_signed

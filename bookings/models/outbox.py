@@ -105,6 +105,13 @@ class Reminder(models.Model):
     # Set when a send starts and cleared once its outcome is known: a row that has it
     # may already have gone out, so the provider is asked before it is sent again.
     uncertain_since = models.DateTimeField(_("unklar seit"), null=True, blank=True)
+    # The send being tried now: written and committed before the provider is called, so
+    # a worker killed mid-send leaves a row that says what it may already have sent.
+    attempt_token = models.CharField(max_length=32, blank=True, editable=False)
+    # The recipient's address while a send to it may be in flight (unique while set): at
+    # most one unresolved send per number or e-mail address, so whatever the provider
+    # has for that address since `uncertain_since` and no other row claims is this row's.
+    inflight_key = models.CharField(max_length=160, blank=True, editable=False)
     provider_sid = models.CharField(_("Kennung beim Anbieter"), max_length=64, blank=True)
     provider_status = models.CharField(_("Status beim Anbieter"), max_length=20, blank=True)
     error_code = models.CharField(_("Fehlercode"), max_length=10, blank=True)
@@ -127,7 +134,19 @@ class Reminder(models.Model):
                 condition=models.Q(senior__isnull=False, helper__isnull=True)
                 | models.Q(senior__isnull=True, helper__isnull=False),
                 name="reminder_one_recipient",
-            )
+            ),
+            # One provider message or call belongs to one row only.
+            models.UniqueConstraint(
+                fields=["provider_sid"],
+                condition=~models.Q(provider_sid=""),
+                name="reminder_provider_sid_once",
+            ),
+            # Only open rows count: a row cancelled or failed while unresolved frees it.
+            models.UniqueConstraint(
+                fields=["inflight_key"],
+                condition=~models.Q(inflight_key="") & models.Q(status__in=["pending", "sending"]),
+                name="reminder_one_send_in_flight_per_address",
+            ),
         ]
 
     def __str__(self) -> str:

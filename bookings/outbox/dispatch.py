@@ -1,11 +1,14 @@
 """The worker's side of the outbox: claim due reminders, send them, record the outcome.
 
 Exactly once, as far as it can be known (DESIGN.md invariant 2):
-- a row is claimed with a conditional UPDATE that only one worker can win;
-- the claim is a lease: a worker killed mid-send leaves a row that is claimed again
-  only after `claimed_until` has passed, and only while no provider SID is recorded;
-- a send whose outcome is unknown (killed, timeout, 5xx) leaves `uncertain_since` set,
-  and before such a row is sent again the provider is asked whether it already has it.
+- rows are claimed disjointly (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one
+  conditional UPDATE), as a lease that a killed worker's rows wait out;
+- before the provider is called, the attempt is committed on the row (`uncertain_since`,
+  and `inflight_key`, unique: at most one unresolved send per address), and each outcome
+  is committed as soon as it is known, per row;
+- a row with an unresolved attempt is first looked up at the provider: what it has for
+  that address since the attempt and no other row holds (provider_sid is unique) is this
+  row's; only if nothing is there is it sent again.
 """
 
 from __future__ import annotations
@@ -13,14 +16,15 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import logging
+import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,16 +37,19 @@ from bookings.outbox.transports.twilio_errors import NO_SMS_POSSIBLE, UNSUBSCRIB
 
 logger = logging.getLogger("bookings.dispatch")
 
-LEASE = datetime.timedelta(minutes=5)
+LEASE = datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 MAX_ATTEMPTS = 8
 BACKOFF_FIRST = datetime.timedelta(minutes=1)
 BACKOFF_MAX = datetime.timedelta(hours=6)
-BATCH = 100
-# Twilio answers in tens of milliseconds; sending side by side hides that wait
-# (at most 10: the HTTP connection pool of the twilio client holds 10).
-SEND_THREADS = 8
-# Stay well below django-q's task timeout (50 s) so a run is never killed for length.
-RUN_SECONDS = 40
+# Rows sent side by side in one process (the twilio client's connection pool holds 10).
+SEND_THREADS = settings.OUTBOX_SEND_THREADS
+# Rows claimed at a time: a few per thread, so a slow provider holds few rows.
+BATCH = 2 * SEND_THREADS
+# django-q kills a task after 50 s (Q_CLUSTER timeout): a run stops claiming after this,
+# and a row started just before that takes at most one lookup and one send more.
+RUN_SECONDS = settings.OUTBOX_RUN_SECONDS
+# A row already in flight elsewhere to the same address is tried again this much later.
+SAME_ADDRESS_WAIT = datetime.timedelta(seconds=0.5)
 # How long to wait before asking a database that went away again.
 DATABASE_PAUSE_SECONDS = 0.5
 
@@ -60,15 +67,16 @@ def backoff(attempts: int) -> datetime.timedelta:
 def _claimable(now: datetime.datetime) -> Q:
     due = Q(status=Reminder.Status.PENDING, due_at__lte=now)
     lease_expired = Q(status=Reminder.Status.SENDING, claimed_until__lt=now, provider_sid="")
-    return due | lease_expired
+    condition = due | lease_expired
+    if quiet_until(now):
+        # At night only e-mails to helpers.
+        condition &= Q(channel=Reminder.Channel.EMAIL)
+    return condition
 
 
 def due_reminders(now: datetime.datetime):
     """Rows a worker may claim now; at night only e-mails to helpers."""
-    rows = Reminder.objects.filter(_claimable(now))
-    if quiet_until(now):
-        rows = rows.filter(channel=Reminder.Channel.EMAIL)
-    return due_reminders_related(rows).order_by("due_at")
+    return due_reminders_related(Reminder.objects.filter(_claimable(now))).order_by("due_at")
 
 
 def due_reminders_related(rows):
@@ -85,32 +93,46 @@ def due_reminders_related(rows):
 
 
 def _claim_batch(now: datetime.datetime, limit: int) -> list[Reminder]:
-    """Take up to `limit` due rows for this worker with one conditional UPDATE.
+    """Take up to `limit` due rows that no other worker holds, marked with a new token.
 
-    The token marks the rows this worker won; a row another worker took in between
-    no longer matches the condition and stays theirs.
+    PostgreSQL skips rows another claim has locked; SQLite runs one writer at a time, so
+    its conditional UPDATE with the choice as a subquery sees every earlier claim. Either
+    way two workers get disjoint rows, and a worker that loses a row takes others.
     """
-    candidates = list(due_reminders(now).values_list("pk", flat=True)[:limit])
-    if not candidates:
-        return []
     token = uuid.uuid4().hex
-    Reminder.objects.filter(_claimable(now), pk__in=candidates).update(
-        status=Reminder.Status.SENDING,
-        claim_token=token,
-        claimed_until=now + LEASE,
-        attempts=F("attempts") + 1,
-        uncertain_since=Coalesce("uncertain_since", Value(now)),
-    )
+    claim = {
+        "status": Reminder.Status.SENDING,
+        "claim_token": token,
+        "claimed_until": now + LEASE,
+        "attempts": F("attempts") + 1,
+    }
+    choice = Reminder.objects.filter(_claimable(now)).order_by("due_at")
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            pks = list(
+                choice.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit]
+            )
+            if not pks:
+                return []
+            Reminder.objects.filter(pk__in=pks).update(**claim)
+    else:
+        claimed = Reminder.objects.filter(
+            _claimable(now), pk__in=choice.values("pk")[:limit]
+        ).update(**claim)
+        if not claimed:
+            return []
     return list(due_reminders_related(Reminder.objects.filter(claim_token=token)))
 
 
-def _finish(reminder: Reminder, **fields) -> None:
+def _finish(reminder: Reminder, **fields) -> bool:
     """Record an outcome, but only on a row this worker still holds."""
     fields.setdefault("claimed_until", None)
     fields["updated_at"] = timezone.now()
-    Reminder.objects.filter(
-        pk=reminder.pk, status=Reminder.Status.SENDING, claim_token=reminder.claim_token
-    ).update(**fields)
+    return bool(
+        Reminder.objects.filter(
+            pk=reminder.pk, status=Reminder.Status.SENDING, claim_token=reminder.claim_token
+        ).update(**fields)
+    )
 
 
 def _address(reminder: Reminder) -> str | None:
@@ -126,6 +148,7 @@ def _address(reminder: Reminder) -> str | None:
 
 
 def build_message(reminder: Reminder, to: str) -> Message:
+    """The message as it reads now: the text is rendered here, at send time, only."""
     is_twilio = reminder.channel != Reminder.Channel.EMAIL
     return Message(
         reminder_id=reminder.pk,
@@ -156,13 +179,24 @@ def _obsolete(reminder: Reminder, now: datetime.datetime) -> bool:
     return appointment.status == AppointmentStatus.CANCELLED or appointment.starts_at <= now
 
 
+def _opt_out(reminder: Reminder, now: datetime.datetime) -> None:
+    """Twilio says the senior sent STOP: nothing more goes to them (invariant 6)."""
+    type(reminder.senior).objects.filter(pk=reminder.senior_id, opted_out_at__isnull=True).update(
+        opted_out_at=now
+    )
+    Reminder.objects.filter(senior_id=reminder.senior_id, status=Reminder.Status.PENDING).exclude(
+        pk=reminder.pk
+    ).update(status=Reminder.Status.CANCELLED, updated_at=now)
+
+
 def _record_error(reminder: Reminder, error: TransportError, now: datetime.datetime) -> None:
     common = {"error_code": error.code[:10], "error_message": str(error.reason)[:300]}
+    if not error.uncertain:
+        # Known not sent: the address is free for the next row.
+        common.update(inflight_key="", uncertain_since=None)
     if error.permanent:
         if reminder.senior_id and error.code == UNSUBSCRIBED:
-            type(reminder.senior).objects.filter(
-                pk=reminder.senior_id, opted_out_at__isnull=True
-            ).update(opted_out_at=now)
+            _opt_out(reminder, now)
         if (
             reminder.senior_id
             and reminder.channel == Reminder.Channel.SMS
@@ -174,47 +208,89 @@ def _record_error(reminder: Reminder, error: TransportError, now: datetime.datet
                 channel=Reminder.Channel.VOICE,
                 status=Reminder.Status.PENDING,
                 due_at=now,
-                uncertain_since=None,
                 **common,
             )
             return
-        _finish(reminder, status=Reminder.Status.FAILED, uncertain_since=None, **common)
+        _finish(reminder, status=Reminder.Status.FAILED, **common)
         return
     attempts = reminder.attempts  # loaded after the claim counted this attempt
     if attempts >= MAX_ATTEMPTS:
         _finish(reminder, status=Reminder.Status.FAILED, **common)
         return
-    _finish(
-        reminder,
-        status=Reminder.Status.PENDING,
-        due_at=now + backoff(attempts),
-        # The claim set uncertain_since; only a send that may have gone out keeps it.
-        **({} if error.uncertain else {"uncertain_since": None}),
-        **common,
-    )
+    wait = backoff(attempts)
+    if error.retry_after:
+        wait = datetime.timedelta(seconds=error.retry_after)
+    _finish(reminder, status=Reminder.Status.PENDING, due_at=now + wait, **common)
 
 
 def _prepare(reminder: Reminder, now: datetime.datetime) -> Message | None:
     """The message to send, or None after recording why there is none."""
     if _obsolete(reminder, now):
-        _finish(reminder, status=Reminder.Status.CANCELLED, uncertain_since=None)
+        _finish(reminder, status=Reminder.Status.CANCELLED, uncertain_since=None, inflight_key="")
         return None
     to = _address(reminder)
     if to is None:
         reason = _("Keine Telefonnummer oder E-Mail-Adresse, oder die Person hat abbestellt.")
-        _finish(reminder, status=Reminder.Status.FAILED, uncertain_since=None, error_message=reason)
+        _finish(
+            reminder,
+            status=Reminder.Status.FAILED,
+            uncertain_since=None,
+            inflight_key="",
+            error_message=reason,
+        )
         return None
     return build_message(reminder, to)
 
 
 def _reconcile(reminder: Reminder, message: Message) -> SendResult | TransportError | None:
-    """Ask the provider about a row whose earlier send may have gone out."""
-    # The earlier attempt named the day as it was then ("morgen" may be "heute" by now).
-    earlier = dataclasses.replace(message, body=render_text(reminder, now=reminder.uncertain_since))
+    """What the provider has of this row's unresolved attempt, if anything.
+
+    The provider's records for the address since the attempt began, minus those another
+    row holds; while this row holds the address's `inflight_key` no other row sent there,
+    so what is left is this row's.
+    """
     try:
-        return transport_for(reminder.channel).find_sent(earlier, reminder.uncertain_since)
+        # The earlier attempt named the day as it was then ("morgen" may be "heute" by now).
+        earlier = dataclasses.replace(
+            message, body=render_text(reminder, now=reminder.uncertain_since)
+        )
+        found = transport_for(reminder.channel).find_sent(earlier, reminder.uncertain_since)
     except TransportError as error:
         return error
+    if not found:
+        return None
+    held = set(
+        Reminder.objects.filter(provider_sid__in=[result.provider_sid for result in found])
+        .exclude(pk=reminder.pk)
+        .values_list("provider_sid", flat=True)
+    )
+    for result in found:
+        if result.provider_sid not in held:
+            return result
+    return None
+
+
+def _begin_attempt(reminder: Reminder, message: Message, now: datetime.datetime) -> bool:
+    """Commit that a send to this address starts now; False if one is in flight there."""
+    key = f"{message.channel}:{message.to}"[:160]
+    try:
+        with transaction.atomic():
+            return _finish(
+                reminder,
+                claimed_until=reminder.claimed_until,
+                attempt_token=uuid.uuid4().hex,
+                uncertain_since=now,
+                inflight_key=key,
+            )
+    except IntegrityError:
+        # Another row to this address has an unresolved send: after it, not beside it.
+        _release(reminder, now + SAME_ADDRESS_WAIT)
+        return False
+
+
+def _release(reminder: Reminder, due_at: datetime.datetime) -> None:
+    """Back to the queue untried (its unresolved attempt, if any, stays on the row)."""
+    _finish(reminder, status=Reminder.Status.PENDING, due_at=due_at, attempts=F("attempts") - 1)
 
 
 def _send(reminder: Reminder, message: Message) -> SendResult | TransportError:
@@ -225,46 +301,28 @@ def _send(reminder: Reminder, message: Message) -> SendResult | TransportError:
 
 
 def _record_sent(reminder: Reminder, result: SendResult, now: datetime.datetime) -> None:
-    _finish(
-        reminder,
-        status=Reminder.Status.SENT,
-        provider_sid=result.provider_sid,
-        provider_status=result.provider_status,
-        sent_at=now,
-        uncertain_since=None,
-        error_code="",
-        error_message="",
-        calls=F("calls") + (1 if reminder.channel == Reminder.Channel.VOICE else 0),
-    )
-
-
-def send_batch(reminders: list[Reminder], now: datetime.datetime) -> None:
-    """Send claimed reminders side by side and record every outcome in one transaction.
-
-    A row the claim found already uncertain (its `uncertain_since` is older than this
-    claim) is first looked up at the provider and only sent if it is not there.
-    """
-    known: list[tuple[Reminder, SendResult | TransportError]] = []
-    to_send: list[tuple[Reminder, Message]] = []
-    for reminder in reminders:
-        message = _prepare(reminder, now)
-        if message is None:
-            continue
-        if reminder.uncertain_since and reminder.uncertain_since < now:
-            found = _reconcile(reminder, message)
-            if found is not None:
-                known.append((reminder, found))
-                continue
-        to_send.append((reminder, message))
-    with ThreadPoolExecutor(max_workers=SEND_THREADS) as pool:
-        sent = list(pool.map(lambda pair: _send(*pair), to_send))
-    # One short transaction for the batch, opened only after the sends so a slow provider
-    # never holds SQLite's write lock; a crash before it commits leaves rows uncertain.
-    with transaction.atomic():
-        for reminder, outcome in known + [
-            (reminder, outcome) for (reminder, _message), outcome in zip(to_send, sent, strict=True)
-        ]:
-            _record(reminder, outcome, now)
+    try:
+        with transaction.atomic():
+            _finish(
+                reminder,
+                status=Reminder.Status.SENT,
+                provider_sid=result.provider_sid,
+                provider_status=result.provider_status,
+                sent_at=now,
+                uncertain_since=None,
+                inflight_key="",
+                error_code="",
+                error_message="",
+                calls=F("calls") + (1 if reminder.channel == Reminder.Channel.VOICE else 0),
+            )
+    except IntegrityError:
+        # Another row holds this provider record: never adopt it; leave this row uncertain.
+        logger.error(
+            "reminder %s: provider record %s belongs to another row",
+            reminder.pk,
+            result.provider_sid,
+        )
+        _finish(reminder, status=Reminder.Status.PENDING, due_at=now + BACKOFF_FIRST)
 
 
 def _record(reminder: Reminder, outcome: SendResult | TransportError, now) -> None:
@@ -275,27 +333,182 @@ def _record(reminder: Reminder, outcome: SendResult | TransportError, now) -> No
         _record_sent(reminder, outcome, now)
 
 
-def dispatch_due(*, batch: int = BATCH, run_seconds: float = RUN_SECONDS) -> int:
-    """Send every reminder that is due now; returns how many this worker handled.
+def _lease_lasts(reminder: Reminder) -> bool:
+    from bookings.outbox.transports.twilio_client import TIMEOUT
+
+    needed = datetime.timedelta(seconds=2 * TIMEOUT + 1)
+    return reminder.claimed_until is not None and timezone.now() + needed < reminder.claimed_until
+
+
+@dataclass
+class _Run:
+    """What the rows of one dispatch run share: its deadline and Twilio's pace."""
+
+    stop_at: float
+    pause_until: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def slow_down(self, seconds: float) -> None:
+        with self.lock:
+            self.pause_until = max(self.pause_until, time.monotonic() + seconds)
+
+    def wait_left(self) -> float:
+        return max(self.pause_until - time.monotonic(), 0.0)
+
+
+def send_one(reminder: Reminder, now: datetime.datetime, run: _Run) -> None:
+    """Look up or send one claimed row and commit its outcome at once."""
+    message = _prepare(reminder, now)
+    if message is None:
+        return
+    if run.wait_left() or time.monotonic() > run.stop_at:
+        # Twilio asked to wait, or the run is out of time: back to the queue, unsent.
+        _release(reminder, now + datetime.timedelta(seconds=run.wait_left()))
+        return
+    if not _lease_lasts(reminder):
+        # Too little of the lease is left for a lookup and a send: another worker could
+        # take the row while our request is still on its way.
+        _release(reminder, now)
+        return
+    if reminder.uncertain_since:
+        found = _reconcile(reminder, message)
+        if found is not None:
+            _record(reminder, found, now)
+            return
+    if not _begin_attempt(reminder, message, timezone.now()):
+        return
+    outcome = _send(reminder, message)
+    if isinstance(outcome, TransportError) and outcome.retry_after:
+        run.slow_down(outcome.retry_after)
+    _record(reminder, outcome, now)
+
+
+def _same_address_groups(reminders: list[Reminder]) -> list[list[Reminder]]:
+    """Rows grouped by recipient and channel: one thread sends a group one after the
+    other, as only one unresolved send per address may exist at a time."""
+    groups: dict[tuple, list[Reminder]] = {}
+    for reminder in reminders:
+        recipient = ("helper", reminder.helper_id) if reminder.helper_id else None
+        if recipient is None:
+            recipient = ("phone", str(reminder.senior.phone or reminder.senior_id))
+        groups.setdefault((reminder.channel, *recipient), []).append(reminder)
+    return list(groups.values())
+
+
+def send_batch(
+    reminders: list[Reminder],
+    now: datetime.datetime,
+    pool: ThreadPoolExecutor | None = None,
+    run: _Run | None = None,
+) -> None:
+    """Send claimed reminders side by side (in `pool`, or here one after the other)."""
+    run = run or _Run(stop_at=time.monotonic() + RUN_SECONDS)
+    if pool is None:
+        for reminder in reminders:
+            send_one(reminder, now, run)
+        return
+    futures = [
+        pool.submit(_in_thread, group, now, run) for group in _same_address_groups(reminders)
+    ]
+    for future in futures:
+        future.result()
+
+
+def _in_thread(group: list[Reminder], now: datetime.datetime, run: _Run) -> None:
+    for reminder in group:
+        try:
+            send_one(reminder, now, run)
+        except Exception:
+            # The row keeps its lease and is taken up again once it has run out.
+            logger.exception("reminder %s could not be sent", reminder.pk)
+
+
+def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
+    barrier = threading.Barrier(threads)
+
+    def close() -> None:
+        barrier.wait(timeout=10)
+        connection.close()
+
+    for future in [pool.submit(close) for _thread in range(threads)]:
+        future.result()
+
+
+def _pipeline(pool: ThreadPoolExecutor, threads: int, batch: int, run: _Run) -> int:
+    """Keep every thread busy: claim more rows whenever half the threads are free,
+    rather than waiting for the slowest row of a batch."""
+    handled = 0
+    in_flight: set = set()
+    drained = False
+    while in_flight or not drained:
+        can_claim = time.monotonic() < run.stop_at and not run.wait_left() and not drained
+        if can_claim and len(in_flight) <= threads // 2:
+            now = timezone.now()
+            claimed = _claim_batch(now, min(batch, 2 * threads - len(in_flight)))
+            if claimed:
+                handled += len(claimed)
+                in_flight |= {
+                    pool.submit(_in_thread, group, now, run)
+                    for group in _same_address_groups(claimed)
+                }
+                continue
+            drained = True
+        elif not can_claim:
+            drained = True
+        if in_flight:
+            _done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+    return handled
+
+
+def _sequential(batch: int, run: _Run) -> int:
+    """One thread: claim, send, record, until nothing is due or the run's time is up."""
+    handled = 0
+    while time.monotonic() < run.stop_at and not run.wait_left():
+        now = timezone.now()
+        claimed = _claim_batch(now, batch)
+        if not claimed:
+            break
+        send_batch(claimed, now, None, run)
+        handled += len(claimed)
+    return handled
+
+
+def dispatch_due(*, batch: int | None = None, run_seconds: float | None = None) -> int:
+    """Send every reminder that is due now, within the run's time; returns how many
+    rows this worker handled.
 
     Safe to run in many workers at once and to kill at any point.
     """
+    run = _Run(stop_at=time.monotonic() + (RUN_SECONDS if run_seconds is None else run_seconds))
+    batch = batch or BATCH
+    # Inside a transaction (a test's) other threads would not see its rows, and an
+    # in-memory SQLite database locks whole tables against other connections.
+    alone = connection.in_atomic_block or (
+        connection.vendor == "sqlite" and connection.is_in_memory_db()
+    )
+    threads = 1 if alone else SEND_THREADS
+    pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
     handled = 0
-    stop_at = time.monotonic() + run_seconds
-    while time.monotonic() < stop_at:
-        now = timezone.now()
-        try:
-            claimed = _claim_batch(now, batch)
-            if not claimed:
+    try:
+        while True:
+            try:
+                handled += (
+                    _sequential(batch, run)
+                    if pool is None
+                    else _pipeline(pool, threads, batch, run)
+                )
                 break
-            send_batch(claimed, now)
-        except (OperationalError, InterfaceError) as exc:
-            # The database went away (restart, network): wait and go on. Rows claimed but
-            # not recorded keep their lease and uncertain_since, so they are claimed again
-            # later and the provider is asked before anything is sent twice.
-            logger.warning("database unreachable, waiting: %s", type(exc).__name__)
-            connection.close()  # never reuse the broken connection
-            time.sleep(DATABASE_PAUSE_SECONDS)
-            continue
-        handled += len(claimed)
+            except (OperationalError, InterfaceError) as exc:
+                # The database went away (restart, network): wait and go on. Rows claimed
+                # but not recorded keep their lease and uncertain_since, so they are claimed
+                # again later and the provider is asked before anything is sent twice.
+                logger.warning("database unreachable, waiting: %s", type(exc).__name__)
+                connection.close()  # never reuse the broken connection
+                if time.monotonic() >= run.stop_at:
+                    break
+                time.sleep(DATABASE_PAUSE_SECONDS)
+    finally:
+        if pool is not None:
+            _close_thread_connections(pool, threads)
+            pool.shutdown()
     return handled

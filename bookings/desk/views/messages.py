@@ -27,11 +27,16 @@ def _visible_offices(user) -> Q:
 
 @desk_view
 def inbox(request: HttpRequest) -> HttpResponse:
-    """Replies the system did not act on, and cancellations by seniors, until read."""
+    """Replies the system did not act on, cancellations and opt-outs by seniors, until
+    read."""
     unread = (
         InboundMessage.objects.filter(
             read_at__isnull=True,
-            action__in=[InboundMessage.Action.TO_READ, InboundMessage.Action.CANCELLED],
+            action__in=[
+                InboundMessage.Action.TO_READ,
+                InboundMessage.Action.CANCELLED,
+                InboundMessage.Action.OPTED_OUT,
+            ],
         )
         .filter(_visible_offices(request.user) | Q(appointment__isnull=True))
         .select_related("senior", "appointment__office")

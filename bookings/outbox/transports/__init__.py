@@ -3,7 +3,8 @@
 A transport raises `TransportError`: `permanent` stops retries and its German `reason`
 is shown to staff; a temporary one is retried with back-off. `uncertain` says the
 message may have gone out anyway (a timeout or a 5xx after the request was sent), so
-the dispatcher asks the provider (`find_sent`) before it tries again.
+the dispatcher asks the provider (`find_sent`) before it tries again. `retry_after`
+(seconds) is the provider's own word on when to try again (HTTP 429).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class TransportError(Exception):
     code: str = ""
     reason: str = ""
     uncertain: bool = False
+    retry_after: float | None = None
 
     def __str__(self) -> str:
         return f"{self.code or 'error'}: {self.reason}"
@@ -45,8 +47,9 @@ class TransportError(Exception):
 class Transport(Protocol):
     def send(self, message: Message) -> SendResult: ...
 
-    def find_sent(self, message: Message, since) -> SendResult | None:
-        """The provider's record of this message if an earlier attempt sent it."""
+    def find_sent(self, message: Message, since) -> list[SendResult]:
+        """The provider's records of messages to `message.to` since `since`, oldest
+        first; the dispatcher drops those other rows hold."""
         ...
 
 

@@ -43,5 +43,5 @@ class ConsoleTransport:
             )
         return SendResult(provider_sid=f"console-{uuid.uuid4().hex}")
 
-    def find_sent(self, message: Message, since) -> SendResult | None:
-        return None
+    def find_sent(self, message: Message, since) -> list[SendResult]:
+        return []

@@ -12,6 +12,7 @@ from bookings.outbox.transports.twilio_errors import twilio_errors
 
 # Clocks differ a little between us and Twilio.
 CLOCK_SLACK = datetime.timedelta(minutes=1)
+LOOKUP_LIMIT = 20
 
 
 class SmsTransport:
@@ -25,13 +26,19 @@ class SmsTransport:
             )
         return SendResult(provider_sid=sent.sid, provider_status=sent.status or "queued")
 
-    def find_sent(self, message: Message, since: datetime.datetime) -> SendResult | None:
-        """The same text to the same number since the uncertain attempt, if Twilio has it."""
+    def find_sent(self, message: Message, since: datetime.datetime) -> list[SendResult]:
+        """Twilio's messages to this number created since the uncertain attempt.
+
+        Not matched on the text: it is rendered at send time and may read differently
+        now ("morgen"); the dispatcher's one-send-per-address rule makes them this row's.
+        Filtered by creation time here: Twilio's own DateSent filter misses queued ones.
+        """
         with twilio_errors():
-            recent = twilio_client().messages.list(
-                to=message.to, date_sent_after=since - CLOCK_SLACK, limit=50
-            )
-        for sent in recent:
-            if sent.body == message.body:
-                return SendResult(provider_sid=sent.sid, provider_status=sent.status or "sent")
-        return None
+            recent = twilio_client().messages.list(to=message.to, limit=LOOKUP_LIMIT)
+        earliest = since - CLOCK_SLACK
+        found = [
+            SendResult(provider_sid=sent.sid, provider_status=sent.status or "sent")
+            for sent in reversed(recent)
+            if sent.date_created is None or sent.date_created >= earliest
+        ]
+        return found

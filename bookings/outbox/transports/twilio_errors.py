@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from bookings.outbox.transports import TransportError
+from bookings.outbox.transports.twilio_client import last_answer_header
 
 NOT_A_MOBILE = "21614"
 UNSUBSCRIBED = "21610"
@@ -34,6 +37,26 @@ DELIVERY_TEMPORARY = {"30003", "30008"}
 NO_SMS_POSSIBLE = {NOT_A_MOBILE, "30006"}
 
 
+# A Retry-After beyond this is read as "later", not as hours of silence.
+RETRY_AFTER_MAX = 3600.0
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (seconds or an HTTP date); None if absent."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            moment = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        seconds = (moment - datetime.datetime.now(datetime.UTC)).total_seconds()
+    return min(max(seconds, 0.0), RETRY_AFTER_MAX) or None
+
+
 @contextmanager
 def twilio_errors() -> Iterator[None]:
     try:
@@ -43,7 +66,10 @@ def twilio_errors() -> Iterator[None]:
         if exc.status == 429 or code == "20429":
             # Documented as never processed, so a retry cannot send twice.
             raise TransportError(
-                permanent=False, code=code, reason=_("Twilio bittet, langsamer zu senden.")
+                permanent=False,
+                code=code,
+                reason=_("Twilio bittet, langsamer zu senden."),
+                retry_after=retry_after_seconds(last_answer_header("Retry-After")),
             ) from exc
         if exc.status >= 500:
             raise TransportError(

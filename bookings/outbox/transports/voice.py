@@ -17,6 +17,7 @@ from bookings.outbox.transports.twilio_errors import twilio_errors
 
 CLOCK_SLACK = datetime.timedelta(minutes=1)
 RING_SECONDS = 30
+LOOKUP_LIMIT = 20
 
 
 class VoiceTransport:
@@ -33,22 +34,18 @@ class VoiceTransport:
             )
         return SendResult(provider_sid=call.sid, provider_status=call.status or "queued")
 
-    def find_sent(self, message: Message, since: datetime.datetime) -> SendResult | None:
-        """A call to this number since the uncertain attempt whose SID we do not know yet."""
-        from bookings.models import Reminder
+    def find_sent(self, message: Message, since: datetime.datetime) -> list[SendResult]:
+        """Twilio's calls to this number created since the uncertain attempt, oldest first.
 
+        Twilio's call records do not name the URL they were placed with, so the number
+        and the time are all there is; the dispatcher's one-send-per-address rule and
+        the SIDs other rows hold make the answer unambiguous.
+        """
         with twilio_errors():
-            recent = twilio_client().calls.list(to=message.to, limit=50)
+            recent = twilio_client().calls.list(to=message.to, limit=LOOKUP_LIMIT)
         earliest = since - CLOCK_SLACK
-        candidates = [
-            call for call in recent if call.date_created and call.date_created >= earliest
+        return [
+            SendResult(provider_sid=call.sid, provider_status=call.status or "queued")
+            for call in reversed(recent)
+            if call.date_created is None or call.date_created >= earliest
         ]
-        known = set(
-            Reminder.objects.filter(provider_sid__in=[call.sid for call in candidates]).values_list(
-                "provider_sid", flat=True
-            )
-        )
-        for call in candidates:
-            if call.sid not in known:
-                return SendResult(provider_sid=call.sid, provider_status=call.status or "queued")
-        return None

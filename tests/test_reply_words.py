@@ -1,0 +1,102 @@
+"""Replies in people's own words: what each real-world phrasing means."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookings.inbound.reply_words import NO, STOP, YES, reply_meaning
+
+PHRASINGS = [
+    # yes
+    ("JA", YES),
+    ("ja", YES),
+    ("Ja.", YES),
+    ("Ja!", YES),
+    ("  ja  ", YES),
+    ("J", YES),
+    ("1", YES),
+    ("Ja bitte", YES),
+    ("ja gerne", YES),
+    ("Ja, gern", YES),
+    ("Ja, ich komme", YES),
+    ("Ja ich komme gerne", YES),
+    ("Jaa", YES),
+    ("jaaaa!!!", YES),
+    ("Jo", YES),
+    ("Jawohl", YES),
+    ("Jawoll", YES),
+    ("ok", YES),
+    ("Okay, danke", YES),
+    ("Ich komme", YES),
+    ("Komme", YES),
+    ("ich komme, danke schön", YES),
+    ("Ja, vielen Dank", YES),
+    ("Ja danke bis Dienstag", YES),
+    ("Ja 👍", YES),
+    ("👍", YES),
+    ("ja 😊", YES),
+    ("Termin bestätigt", YES),
+    ("Ich bestätige den Termin", YES),
+    ("Passt", YES),
+    ("Ich bin dabei", YES),
+    ("Ich bin da", YES),
+    ("Alles klar", YES),
+    ("Ja, mit freundlichen Grüßen", YES),
+    ("JA BITTE", YES),
+    # no
+    ("NEIN", NO),
+    ("nein", NO),
+    ("N", NO),
+    ("2", NO),
+    ("Nein.", NO),
+    ("nein danke", NO),
+    ("Nein, danke", NO),
+    ("Nein, ich kann nicht", NO),
+    ("Nein ich komme nicht", NO),
+    ("ich komme nicht", NO),
+    ("Ich kann leider nicht", NO),
+    ("Leider nein", NO),
+    ("Absagen", NO),
+    ("Termin absagen", NO),
+    ("Ich möchte den Termin absagen", NO),
+    ("Ich sage ab", NO),
+    ("Ich muss leider absagen", NO),
+    ("Ich sage den Termin ab", NO),
+    ("Bitte stornieren", NO),
+    ("nee", NO),
+    ("Nö", NO),
+    ("Nien", NO),
+    ("neeein", NO),
+    ("Nein 👎", NO),
+    ("❌", NO),
+    ("Ich schaffe es nicht", NO),
+    ("Geht nicht", NO),
+    ("Ich bin krank, ich komme nicht", NO),
+    # opt-out
+    ("STOP", STOP),
+    ("Stopp", STOP),
+    ("stop!", STOP),
+    # for a person to read
+    ("ja nein", None),
+    ("Ja, ich komme nicht", None),
+    ("vielleicht", None),
+    ("Können Sie mich anrufen?", None),
+    ("Ja?", None),
+    ("Ja, aber erst um 11", None),
+    ("Kann ich den Termin verschieben", None),
+    ("Danke", None),
+    ("", None),
+    ("😊", None),
+    ("Wer ist da", None),
+    ("Mein Enkel kommt mit", None),
+    ("nicht", None),
+    ("Ich weiß es noch nicht", None),
+    ("Bitte rufen Sie mich an", None),
+    ("12", None),
+    ("Stop the reminders for my mother please", None),
+]
+
+
+@pytest.mark.parametrize(("body", "meaning"), PHRASINGS)
+def test_it_understands_the_reply(body, meaning):
+    assert reply_meaning(body) == meaning
