@@ -43,6 +43,9 @@ def server_env(db_url: str, settings: str = "helpdesk.settings", **extra: str) -
         "DATABASE_URL": db_url,
         "DEBUG": "false",
         "SECRET_KEY": SECRET_KEY,
+        # Production mode, but on plain HTTP at the loopback address.
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "Q_SYNC": "false",

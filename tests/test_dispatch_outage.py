@@ -86,7 +86,13 @@ def test_it_sends_every_message_once_across_database_outages():
     settings_dict = connection.settings_dict
     proxy = TcpProxy((settings_dict["HOST"] or "127.0.0.1", int(settings_dict["PORT"] or 5432)))
     behind_proxy = database_url({**settings_dict, "HOST": "127.0.0.1", "PORT": proxy.port})
-    env = world_env(ProxiedDatabase(behind_proxy), fake.url, OUTBOX_LEASE_SECONDS="2")
+    env = world_env(
+        ProxiedDatabase(behind_proxy),
+        fake.url,
+        # A row is sent only while two Twilio timeouts of its lease are left.
+        OUTBOX_LEASE_SECONDS="3",
+        TWILIO_TIMEOUT_SECONDS="0.5",
+    )
     worker = start(env, "dispatch-through-outage")
     try:
         for outage in range(1, OUTAGES + 1):
