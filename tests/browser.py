@@ -236,3 +236,9 @@ def type_login(page: Page, username: str, password: str) -> None:
     tab_to(page, page.get_by_label("Passwort"))
     page.keyboard.type(password)
     page.keyboard.press("Enter")
+
+
+def wait_for_htmx(page: Page) -> None:
+    """Wait until htmx (a deferred script) listens: on a busy machine keys typed right
+    after a page load can come before it and never trigger a request."""
+    page.wait_for_function("() => window.htmx && document.readyState === 'complete'")

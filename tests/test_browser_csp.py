@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser import wait_for_htmx
+
 pytestmark = pytest.mark.browser
 
 
@@ -28,6 +30,7 @@ def test_the_desk_works_under_the_policy(new_page, office_staff, senior, office)
     page.goto("/buero/")
     search = page.get_by_label("Name oder Telefonnummer")
     expect(search).to_be_focused()
+    wait_for_htmx(page)
     with page.expect_response(lambda response: response.url.endswith("/buero/suche/")):
         page.keyboard.type("6789")
     expect(page.locator("#search-status")).to_have_text("1 Person gefunden")

@@ -11,7 +11,15 @@ from playwright.sync_api import Page, expect
 from bookings import roles
 from bookings.models import Appointment, InboundMessage, Reminder, Topic
 from bookings.services import appointment_book
-from tests.browser import DESKTOP, PASSWORD, assert_accessible, screenshot, tab_to, type_login
+from tests.browser import (
+    DESKTOP,
+    PASSWORD,
+    assert_accessible,
+    screenshot,
+    tab_to,
+    type_login,
+    wait_for_htmx,
+)
 from tests.conftest import at, make_senior, make_user, make_workshop
 
 pytestmark = pytest.mark.browser
@@ -30,6 +38,7 @@ ONE_LINE = """el => {
 
 def type_search(page: Page, text: str) -> None:
     """Type into the focused search field and wait for htmx to swap in the results."""
+    wait_for_htmx(page)
     with page.expect_response(lambda response: response.url.endswith("/buero/suche/")):
         page.keyboard.type(text)
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Locator, Page, expect
 from bookings.availability import parse_cursor
 from bookings.models import Appointment, RegistrationStatus
 from bookings.services import appointment_book, workshop_register
-from tests.browser import assert_accessible, screenshot
+from tests.browser import assert_accessible, screenshot, wait_for_htmx
 from tests.conftest import at, make_helper, make_senior, make_workshop
 
 pytestmark = pytest.mark.browser
@@ -53,6 +53,8 @@ def test_it_books_a_known_caller_in_at_most_twelve_keys(
     page.goto("/buero/")
     keys = Keys(page)
     expect(page.get_by_label(SEARCH_LABEL)).to_be_focused()
+
+    wait_for_htmx(page)
 
     with page.expect_response(lambda response: response.url.endswith("/buero/suche/")):
         keys.type("6789")
@@ -143,6 +145,7 @@ def test_it_focuses_and_announces_the_new_person_form_and_its_errors(new_page, o
     page.goto("/buero/suche/")
     search = page.get_by_label(SEARCH_LABEL)
     expect(search).to_be_focused()
+    wait_for_htmx(page)
     with page.expect_response(lambda response: response.url.endswith("/buero/suche/")):
         search.fill("4711")
     page.get_by_role("button", name="Neue Person anlegen").press("Enter")
