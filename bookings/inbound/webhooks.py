@@ -96,21 +96,15 @@ def _say_appointment(response, reminder: Reminder) -> None:
     response.say(_("Ich wiederhole:") + " " + text, **VOICE)
 
 
-def _offer_menu(response: VoiceResponse, reminder: Reminder) -> VoiceResponse:
-    """A waiting-list offer read out, then 1 (take the seat) or 2 (decline)."""
+def _menu(response: VoiceResponse, reminder: Reminder, choices: str) -> VoiceResponse:
+    """The message read out, then the keypad `choices`; silence ends the call politely."""
     gather = response.gather(
         num_digits=1,
         action=public_url("twilio_keypad", reminder_id=reminder.pk),
         timeout=10,
     )
     _say_appointment(gather, reminder)
-    gather.say(
-        _(
-            "Drücken Sie die 1, wenn Sie kommen möchten. Drücken Sie die 2, wenn nicht. "
-            "Drücken Sie die 3, um die Nachricht noch einmal zu hören."
-        ),
-        **VOICE,
-    )
+    gather.say(choices, **VOICE)
     response.say(_("Wir haben keine Eingabe erhalten. Auf Wiederhören."), **VOICE)
     return response
 
@@ -135,27 +129,22 @@ def call(request: HttpRequest, reminder_id: int) -> HttpResponse:
     response = VoiceResponse()
     machine = request.POST.get("AnsweredBy", "").startswith("machine")
     if reminder.kind == Reminder.Kind.OFFER and not machine:
-        return _twiml(_offer_menu(response, reminder))
+        # A waiting-list offer: 1 takes the seat, 2 declines it.
+        choices = _(
+            "Drücken Sie die 1, wenn Sie kommen möchten. Drücken Sie die 2, wenn nicht. "
+            "Drücken Sie die 3, um die Nachricht noch einmal zu hören."
+        )
+        return _twiml(_menu(response, reminder, choices))
     # Only an appointment reminder asks a question; the rest is read out and done.
     if machine or reminder.kind == Reminder.Kind.CANCELLED or reminder.registration_id:
         _say_appointment(response, reminder)
         response.say(_("Auf Wiederhören."), **VOICE)
         return _twiml(response)
-    gather = response.gather(
-        num_digits=1,
-        action=public_url("twilio_keypad", reminder_id=reminder.pk),
-        timeout=10,
+    choices = _(
+        "Drücken Sie die 1, wenn Sie kommen. Drücken Sie die 2, wenn Sie absagen möchten. "
+        "Drücken Sie die 3, um die Nachricht noch einmal zu hören."
     )
-    _say_appointment(gather, reminder)
-    gather.say(
-        _(
-            "Drücken Sie die 1, wenn Sie kommen. Drücken Sie die 2, wenn Sie absagen möchten. "
-            "Drücken Sie die 3, um die Nachricht noch einmal zu hören."
-        ),
-        **VOICE,
-    )
-    response.say(_("Wir haben keine Eingabe erhalten. Auf Wiederhören."), **VOICE)
-    return _twiml(response)
+    return _twiml(_menu(response, reminder, choices))
 
 
 @twilio_signed
