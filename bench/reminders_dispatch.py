@@ -53,6 +53,7 @@ def measure(workers: int, fake_url: str, scratch: Path) -> dict:
         LOG_LEVEL="ERROR",
         DEBUG="false",
         SECRET_KEY="bench-only-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1",
     )
     processes = []
     try:
