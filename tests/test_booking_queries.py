@@ -78,3 +78,23 @@ def test_a_second_free_device_costs_a_savepoint(
         )
 
     assert appointment.loan_reservation.device.label == "iPad 1"
+
+
+def test_asking_the_worker_keeps_the_connection_open(transactional_db, monkeypatch):
+    """dispatch_soon runs in a booking's on_commit hook: queueing the task must not close
+    the request's connection, as django-q2's ORM broker does outside a transaction.
+    (SQLite's in-memory test database is never closed: this one tells on PostgreSQL.)"""
+    from django.db import connection
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+
+    from bookings.outbox.tasks import dispatch_soon
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    connection.ensure_connection()
+    before = connection.connection
+
+    dispatch_soon()
+
+    assert connection.connection is before
+    assert OrmQ.objects.count() == 1
