@@ -46,6 +46,9 @@ def _minutes(time: datetime.time) -> int:
     return time.hour * 60 + time.minute
 
 
+_FACTS = ("in_office", "teaches", "closure", "open", "absent", "first_start", "on_grid")
+
+
 def _slot_facts(helper, office, topic, day, starts, ends) -> dict:
     """Everything `slot_problem` asks the database, in one query: a booking runs it in
     its transaction, and each query is a round trip there."""
@@ -90,11 +93,11 @@ def _slot_facts(helper, office, topic, day, starts, ends) -> dict:
             first_start=Subquery(covering.order_by("starts").values("starts")[:1]),
             on_grid=Exists(on_grid),
         )
-        .values("in_office", "teaches", "closure", "open", "absent", "first_start", "on_grid")
+        .values(*_FACTS)
+        # By pk: the helpers' default order by name would join auth_user for nothing.
+        .order_by("pk")
         .first()
-    ) or dict.fromkeys(
-        ("in_office", "teaches", "closure", "open", "absent", "first_start", "on_grid")
-    )
+    ) or dict.fromkeys(_FACTS)
 
 
 def slot_problem(
