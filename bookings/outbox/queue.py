@@ -61,26 +61,50 @@ def _queue(senior: Senior, *, key: str, kind: str, due_at, **about) -> Reminder 
     return reminder
 
 
+def _senior_key(appointment: Appointment, kind: str) -> str:
+    return f"appointment:{appointment.pk}:{kind}:{appointment.sequence}"
+
+
 def _queue_for_senior(appointment: Appointment, kind: str, due_at) -> Reminder | None:
-    key = f"appointment:{appointment.pk}:{kind}:{appointment.sequence}"
+    key = _senior_key(appointment, kind)
     return _queue(appointment.senior, key=key, kind=kind, due_at=due_at, appointment=appointment)
 
 
-def _queue_for_helper(appointment: Appointment, helper: Helper, kind: str) -> Reminder | None:
+def _helper_row(appointment: Appointment, helper: Helper, kind: str) -> Reminder | None:
+    """The unsaved outbox row telling a helper about an appointment; None without an address."""
     channel = helper_channel(helper)
     if channel is None:
         return None
-    reminder, _created = Reminder.objects.get_or_create(
+    return Reminder(
         dedupe_key=f"appointment:{appointment.pk}:{kind}:{appointment.sequence}:helper:{helper.pk}",
-        defaults={
-            "appointment": appointment,
-            "helper": helper,
-            "kind": kind,
-            "channel": channel,
-            "due_at": timezone.now(),
-        },
+        appointment=appointment,
+        helper=helper,
+        kind=kind,
+        channel=channel,
+        due_at=timezone.now(),
     )
-    return reminder
+
+
+def _senior_row(appointment: Appointment, kind: str, due_at) -> Reminder | None:
+    """The unsaved outbox row for the senior; None if they get no messages."""
+    channel = appointment.senior.reminder_channel
+    if channel == Senior.Channel.NONE:
+        return None
+    return Reminder(
+        dedupe_key=_senior_key(appointment, kind),
+        appointment=appointment,
+        senior=appointment.senior,
+        kind=kind,
+        channel=channel,
+        due_at=due_at,
+    )
+
+
+def _write(rows: list[Reminder | None]) -> None:
+    """Insert the rows in one statement. A key already in the outbox is skipped by the
+    database and its row left as it is: at most once per key, as `get_or_create` was,
+    at one statement instead of four per row."""
+    Reminder.objects.bulk_create([row for row in rows if row], ignore_conflicts=True)
 
 
 def reminders_cancel_pending(appointment: Appointment) -> int:
@@ -90,40 +114,39 @@ def reminders_cancel_pending(appointment: Appointment) -> int:
     )
 
 
-def reminders_for_new(appointment: Appointment, *, kind: str) -> list[Reminder]:
+def reminders_for_new(appointment: Appointment, *, kind: str) -> None:
     """Queue the message about a booking or move (`kind`) to senior and helper, and the
     senior's day-before reminder."""
     now = timezone.now()
-    queued = [
-        _queue_for_senior(appointment, kind, now),
-        _queue_for_helper(appointment, appointment.helper, kind),
+    rows = [
+        _senior_row(appointment, kind, now),
+        _helper_row(appointment, appointment.helper, kind),
     ]
     day_before = day_before_due(appointment.starts_at)
     if day_before > now:
-        queued.append(_queue_for_senior(appointment, Reminder.Kind.DAY_BEFORE, day_before))
+        rows.append(_senior_row(appointment, Reminder.Kind.DAY_BEFORE, day_before))
+    _write(rows)
     _dispatch_after_commit()
-    return [reminder for reminder in queued if reminder]
 
 
-def reminders_for_move(appointment: Appointment, *, previous_helper: Helper) -> list[Reminder]:
+def reminders_for_move(appointment: Appointment, *, previous_helper: Helper) -> None:
     """Replace pending messages after a move; a helper who lost the appointment is told."""
     reminders_cancel_pending(appointment)
-    queued = reminders_for_new(appointment, kind=Reminder.Kind.MOVED)
+    reminders_for_new(appointment, kind=Reminder.Kind.MOVED)
     if previous_helper.pk != appointment.helper_id:
-        dropped = _queue_for_helper(appointment, previous_helper, Reminder.Kind.CANCELLED)
-        queued += [dropped] if dropped else []
-    return queued
+        _write([_helper_row(appointment, previous_helper, Reminder.Kind.CANCELLED)])
 
 
-def reminders_for_cancellation(appointment: Appointment) -> list[Reminder]:
+def reminders_for_cancellation(appointment: Appointment) -> None:
     """Withdraw pending messages and tell senior and helper that the appointment is off."""
     reminders_cancel_pending(appointment)
-    queued = [
-        _queue_for_senior(appointment, Reminder.Kind.CANCELLED, timezone.now()),
-        _queue_for_helper(appointment, appointment.helper, Reminder.Kind.CANCELLED),
-    ]
+    _write(
+        [
+            _senior_row(appointment, Reminder.Kind.CANCELLED, timezone.now()),
+            _helper_row(appointment, appointment.helper, Reminder.Kind.CANCELLED),
+        ]
+    )
     _dispatch_after_commit()
-    return [reminder for reminder in queued if reminder]
 
 
 def _queue_for_registration(registration: Registration, kind: str, due_at) -> Reminder | None:
@@ -328,7 +351,7 @@ def reminders_redirect_for_senior(senior: Senior) -> int:
 def _requeue_for_senior(appointment: Appointment, kind: str, due_at) -> Reminder | None:
     """Queue a senior's message, or reopen the same one if it was withdrawn or failed
     without going out (e.g. before consent was given, or to a wrong number)."""
-    key = f"appointment:{appointment.pk}:{kind}:{appointment.sequence}"
+    key = _senior_key(appointment, kind)
     reopen = Reminder.objects.filter(
         dedupe_key=key,
         status__in=[Reminder.Status.CANCELLED, Reminder.Status.FAILED],

@@ -11,6 +11,7 @@ import time
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from bookings.availability import slot_problem
@@ -77,6 +78,9 @@ def atomic_retrying(service):
     serialization failure; after `ATTEMPTS` tries it raises `SlotTaken` (or
     `NoLoanDevice`), so staff get the German message, never an error page.
 
+    A guard that must look at the database to choose its message (`_SeniorClash`) is
+    answered here, after the rollback, so that it needs no savepoint of its own.
+
     Only the outermost transaction can be rerun: after such an error PostgreSQL refuses
     every further statement of the transaction. Inside a caller's transaction the
     service's savepoint is rolled back and the German message raised at once.
@@ -88,6 +92,8 @@ def atomic_retrying(service):
             try:
                 with transaction.atomic():
                     return service(*args, **kwargs)
+            except _SeniorClash as clash:
+                raise clash.refusal() from clash
             except OperationalError as exc:
                 if not _retryable(exc):
                     raise
@@ -96,6 +102,8 @@ def atomic_retrying(service):
             try:
                 with transaction.atomic():
                     return service(*args, **kwargs)
+            except _SeniorClash as clash:
+                raise clash.refusal() from clash
             except OperationalError as exc:
                 if not _retryable(exc):
                     raise
@@ -113,10 +121,12 @@ def atomic_retrying(service):
 
 @contextlib.contextmanager
 def _helper_guard():
-    """Turn the database's refusal of an overlapping assignment into `SlotTaken`."""
+    """Turn the database's refusal of an overlapping assignment into `SlotTaken`.
+
+    No savepoint of its own (two round trips on PostgreSQL): nothing runs after the
+    refusal, the service's transaction (or savepoint) is rolled back as a whole."""
     try:
-        with transaction.atomic():
-            yield
+        yield
     except IntegrityError as exc:
         if HELPER_GUARD in str(exc):
             raise _lost_race() from exc
@@ -127,35 +137,60 @@ class SeniorBusy(BookingError):
     """The senior already has another appointment at an overlapping time."""
 
 
+class _SeniorClash(SeniorBusy):
+    """The database refused a senior's overlapping appointment. `atomic_retrying` asks,
+    once the transaction is rolled back, whether the helper was taken too (`refusal`)."""
+
+    def __init__(self, *, helper, starts_at, ends_at):
+        super().__init__(
+            _("Diese Person hat zu dieser Zeit schon einen Termin."), code="senior_busy"
+        )
+        self.helper, self.starts_at, self.ends_at = helper, starts_at, ends_at
+
+    def refusal(self) -> BookingError:
+        """`SlotTaken` if the helper is taken then too: two desks booking the same caller
+        into the same slot is a lost race, and staff expect to hear so."""
+        helper_taken = Assignment.objects.filter(
+            helper=self.helper, starts_at__lt=self.ends_at, ends_at__gt=self.starts_at
+        ).exists()
+        if helper_taken:
+            return _lost_race()
+        return SeniorBusy(
+            _("Diese Person hat zu dieser Zeit schon einen Termin."), code="senior_busy"
+        )
+
+
 @contextlib.contextmanager
 def _senior_guard(*, helper, starts_at, ends_at):
-    """Turn the database's refusal of a senior's overlapping appointment into `SeniorBusy`,
-    or into `SlotTaken` if the helper is taken then too: two desks booking the same
-    caller into the same slot is a lost race, and staff expect to hear so."""
+    """Turn the database's refusal of a senior's overlapping appointment into `SeniorBusy`
+    or `SlotTaken` (decided by `atomic_retrying` after the rollback). No savepoint: after
+    the refusal PostgreSQL runs no further statement in the transaction, and the question
+    can wait until it is rolled back, so a booking that succeeds saves two round trips."""
     try:
-        with transaction.atomic():
-            yield
+        yield
     except IntegrityError as exc:
         if SENIOR_GUARD in str(exc):
-            helper_taken = Assignment.objects.filter(
-                helper=helper, starts_at__lt=ends_at, ends_at__gt=starts_at
-            ).exists()
-            if helper_taken:
-                raise SlotTaken(
-                    _("Dieser Termin wurde gerade vergeben."), code="slot_taken"
-                ) from exc
-            raise SeniorBusy(
-                _("Diese Person hat zu dieser Zeit schon einen Termin."), code="senior_busy"
-            ) from exc
+            raise _SeniorClash(helper=helper, starts_at=starts_at, ends_at=ends_at) from exc
         raise
 
 
 def _reserve_loan_device(appointment: Appointment, kind: str) -> LoanReservation:
-    """Reserve the first free device of `kind`; another desk may win a device, so try each."""
-    devices = LoanDevice.objects.filter(office=appointment.office, kind=kind, active=True)
-    for device in devices:
+    """Reserve the first free device of `kind`; another desk may win a device meanwhile,
+    so try each one that looked free."""
+    taken = LoanReservation.objects.filter(
+        device=OuterRef("pk"), starts_at__lt=appointment.ends_at, ends_at__gt=appointment.starts_at
+    )
+    devices = list(
+        LoanDevice.objects.filter(office=appointment.office, kind=kind, active=True).exclude(
+            Exists(taken)
+        )
+    )
+    for position, device in enumerate(devices, 1):
+        # Only a device with another one to fall back on needs a savepoint: if the last
+        # is lost, the booking is refused and rolled back anyway.
+        last = position == len(devices)
         try:
-            with transaction.atomic():
+            with contextlib.nullcontext() if last else transaction.atomic():
                 return LoanReservation.objects.create(
                     device=device,
                     appointment=appointment,

@@ -65,7 +65,15 @@ def appointment_book(
         note=note,
         booked_by=booked_by,
     )
-    appointment.full_clean()
+    # Only the fields' own rules: the related rows were passed in loaded (and their
+    # foreign keys are checked by the database at commit), and the check constraints
+    # hold by construction (ends_at from a positive duration, status "booked") and are
+    # the database's too; checking them here cost ten queries and savepoints.
+    appointment.full_clean(
+        exclude=["office", "helper", "senior", "topic", "booked_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     with _senior_guard(helper=helper, starts_at=starts_at, ends_at=ends_at):
         appointment.save()
     with _helper_guard():
