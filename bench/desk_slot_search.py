@@ -11,6 +11,7 @@ bench/_harness.py.
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime
 import random
 import time
@@ -151,13 +152,23 @@ def _generate(scale: int, rng: random.Random) -> None:
                 day += datetime.timedelta(weeks=1)
     chosen = rng.sample(candidates, min(APPOINTMENTS * scale, len(candidates)))
     one_hour = datetime.timedelta(hours=1)
+    # A senior is never in two appointments at once (the database refuses it): all start on
+    # the hour and last one, so no senior may start twice at the same moment.
+    taken: dict[datetime.datetime, set[int]] = collections.defaultdict(set)
+
+    def free_senior(starts_at: datetime.datetime) -> int:
+        while (pk := rng.choice(seniors).pk) in taken[starts_at]:
+            pass
+        taken[starts_at].add(pk)
+        return pk
+
     for first in range(0, len(chosen), BATCH):
         batch = chosen[first : first + BATCH]
         appointments = Appointment.objects.bulk_create(
             Appointment(
                 office_id=office.pk,
                 helper_id=helper.pk,
-                senior_id=rng.choice(seniors).pk,
+                senior_id=free_senior(starts_at),
                 topic_id=rng.choice(topics).pk,
                 starts_at=starts_at,
                 ends_at=starts_at + one_hour,
