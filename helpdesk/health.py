@@ -48,7 +48,7 @@ def _broker() -> dict:
 
 
 def _outbox() -> dict:
-    from bookings.outbox.dispatch import due_reminders
+    from bookings.outbox.claims import due_reminders
     from bookings.outbox.quiet_hours import quiet_until
 
     now = timezone.now()

@@ -38,10 +38,10 @@ from bookings.models import (  # noqa: E402
     Senior,
     Topic,
 )
-from bookings.outbox import dispatch  # noqa: E402
+from bookings.outbox import claims, dispatch  # noqa: E402
 from neighborhoods.models import Office  # noqa: E402
 
-dispatch.quiet_until = lambda moment: None
+claims.quiet_until = lambda moment: None
 
 
 def populate(count: int, due_in: float = 0.0) -> Office:

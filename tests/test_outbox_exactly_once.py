@@ -12,7 +12,7 @@ from django.core import mail
 from django.db import connection
 
 from bookings.models import Reminder
-from bookings.outbox import dispatch
+from bookings.outbox import claims, dispatch
 from bookings.outbox.dispatch import dispatch_due
 from bookings.outbox.transports.email import message_id
 from tests.conftest import at, make_senior
@@ -152,7 +152,7 @@ def test_an_interrupted_email_the_backend_has_is_not_sent_again(
     assert (reminder.status, reminder.provider_sid) == (Reminder.Status.SENDING, "")
     assert reminder.uncertain_since is not None
 
-    with travel(morning + dispatch.LEASE + datetime.timedelta(minutes=1)):
+    with travel(morning + claims.LEASE + datetime.timedelta(minutes=1)):
         dispatch_due()
 
     reminder.refresh_from_db()
@@ -192,7 +192,7 @@ def test_an_interrupted_email_over_smtp_counts_as_sent_never_twice(
         _interrupt_after_send(patch)
         with pytest.raises(KeyboardInterrupt):
             dispatch_due()
-    with travel(morning + dispatch.LEASE + datetime.timedelta(minutes=1)):
+    with travel(morning + claims.LEASE + datetime.timedelta(minutes=1)):
         dispatch_due()
 
     reminder.refresh_from_db()
@@ -220,8 +220,8 @@ def test_two_claims_take_disjoint_rows(db):
     _due_rows(5)
     now = a_weekday_morning()
     with travel(now):
-        first = dispatch._claim_batch(now, 3)
-        second = dispatch._claim_batch(now, 3)
+        first = claims._claim_batch(now, 3)
+        second = claims._claim_batch(now, 3)
     assert len(first) == 3
     assert {r.pk for r in first}.isdisjoint({r.pk for r in second})
     assert (
@@ -242,7 +242,7 @@ def test_racing_workers_claim_disjoint_rows():
         try:
             barrier.wait(timeout=10)
             mine = []
-            while batch := dispatch._claim_batch(now, 3):
+            while batch := claims._claim_batch(now, 3):
                 mine += [r.pk for r in batch]
             claimed.append(mine)
         finally:

@@ -7,15 +7,9 @@ questions the database cannot: opening hours, availability, closures and absence
 
 from __future__ import annotations
 
+from bookings.availability._query import Slot, SlotQuery, parse_cursor
 from bookings.availability._rules import local_range, senior_clashes, slot_problem
-from bookings.availability._search import (
-    AFTERNOON,
-    MORNING,
-    Slot,
-    SlotQuery,
-    free_slots,
-    parse_cursor,
-)
+from bookings.availability._search import AFTERNOON, MORNING, free_slots
 
 __all__ = [
     "AFTERNOON",

@@ -3,13 +3,13 @@ with the data."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections import defaultdict
 from typing import NamedTuple
 
 from django.utils import timezone
 
+from bookings.availability._query import Slot, SlotQuery
 from bookings.availability._rules import on_grid
 from bookings.models import (
     Absence,
@@ -22,7 +22,6 @@ from bookings.models import (
     LoanReservation,
     Registration,
     RegistrationStatus,
-    Topic,
 )
 from helpdesk.localtime import local_midnight
 from neighborhoods.holidays import public_holidays_between
@@ -42,52 +41,6 @@ MAX_CHUNKS = 5
 MORNING = "morning"
 AFTERNOON = "afternoon"
 NOON = datetime.time(12)
-
-
-@dataclasses.dataclass(frozen=True)
-class Slot:
-    """A bookable time: one helper at one office; ordered by time, office, helper."""
-
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
-    office_id: int
-    office_name: str
-    helper_id: int
-    helper_first_name: str
-
-    @property
-    def key(self) -> tuple[datetime.datetime, int, int]:
-        return (self.starts_at, self.office_id, self.helper_id)
-
-    @property
-    def cursor(self) -> str:
-        """The key as text, for a "show more" link that continues after this slot."""
-        return f"{int(self.starts_at.timestamp())}-{self.office_id}-{self.helper_id}"
-
-
-def parse_cursor(text: str) -> tuple[datetime.datetime, int, int] | None:
-    try:
-        stamp, office_id, helper_id = (int(part) for part in text.split("-"))
-        moment = datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC)
-    except (ValueError, OverflowError, OSError):
-        return None
-    return (moment, office_id, helper_id)
-
-
-@dataclasses.dataclass(frozen=True)
-class SlotQuery:
-    """What staff asked for; empty offices or weekdays mean "any"."""
-
-    topic: Topic
-    first_day: datetime.date
-    offices: tuple[int, ...] = ()
-    skip_offices: tuple[int, ...] = ()
-    weekdays: tuple[int, ...] = ()
-    part_of_day: str = ""
-    loan_device_kind: str = ""
-    after: tuple[datetime.datetime, int, int] | None = None
-    senior_id: int | None = None  # leave out times at which this senior is already busy
-    moving_id: int | None = None  # except for the appointment that is being moved
 
 
 class _Window:

@@ -24,20 +24,19 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.models import AppointmentStatus, RegistrationStatus, Reminder
-from bookings.outbox.quiet_hours import quiet_until
+from bookings.outbox.claims import _claim_batch, _finish
 from bookings.outbox.texts import render_subject, render_text
 from bookings.outbox.transports import Message, SendResult, TransportError, transport_for
 from bookings.outbox.transports.twilio_errors import NO_SMS_POSSIBLE, UNSUBSCRIBED
 
 logger = logging.getLogger("bookings.dispatch")
 
-LEASE = datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 MAX_ATTEMPTS = 8
 BACKOFF_FIRST = datetime.timedelta(minutes=1)
 BACKOFF_MAX = datetime.timedelta(hours=6)
@@ -62,77 +61,6 @@ def public_url(name: str, **kwargs) -> str:
 def backoff(attempts: int) -> datetime.timedelta:
     """1, 2, 4, 8 … minutes after the n-th failed attempt, at most six hours."""
     return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
-
-
-def _claimable(now: datetime.datetime) -> Q:
-    due = Q(status=Reminder.Status.PENDING, due_at__lte=now)
-    lease_expired = Q(status=Reminder.Status.SENDING, claimed_until__lt=now, provider_sid="")
-    condition = due | lease_expired
-    if quiet_until(now):
-        # At night only e-mails to helpers.
-        condition &= Q(channel=Reminder.Channel.EMAIL)
-    return condition
-
-
-def due_reminders(now: datetime.datetime):
-    """Rows a worker may claim now; at night only e-mails to helpers."""
-    return due_reminders_related(Reminder.objects.filter(_claimable(now))).order_by("due_at")
-
-
-def due_reminders_related(rows):
-    return rows.select_related(
-        "appointment__office",
-        "appointment__topic",
-        "appointment__senior",
-        "appointment__helper__user",
-        "senior",
-        "helper__user",
-        "registration__workshop__office",
-        "workshop__office",
-    )
-
-
-def _claim_batch(now: datetime.datetime, limit: int) -> list[Reminder]:
-    """Take up to `limit` due rows that no other worker holds, marked with a new token.
-
-    PostgreSQL skips rows another claim has locked; SQLite runs one writer at a time, so
-    its conditional UPDATE with the choice as a subquery sees every earlier claim. Either
-    way two workers get disjoint rows, and a worker that loses a row takes others.
-    """
-    token = uuid.uuid4().hex
-    claim = {
-        "status": Reminder.Status.SENDING,
-        "claim_token": token,
-        "claimed_until": now + LEASE,
-        "attempts": F("attempts") + 1,
-    }
-    choice = Reminder.objects.filter(_claimable(now)).order_by("due_at")
-    if connection.vendor == "postgresql":
-        with transaction.atomic():
-            pks = list(
-                choice.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit]
-            )
-            if not pks:
-                return []
-            Reminder.objects.filter(pk__in=pks).update(**claim)
-    else:
-        claimed = Reminder.objects.filter(
-            _claimable(now), pk__in=choice.values("pk")[:limit]
-        ).update(**claim)
-        if not claimed:
-            return []
-    return list(due_reminders_related(Reminder.objects.filter(claim_token=token)))
-
-
-def _finish(reminder: Reminder, **fields) -> bool:
-    """Record an outcome, but only on a row this worker still holds."""
-    fields.setdefault("claimed_until", None)
-    fields["updated_at"] = timezone.now()
-    return bool(
-        Reminder.objects.filter(
-            pk=reminder.pk, status=Reminder.Status.SENDING, claim_token=reminder.claim_token
-        ).update(**fields)
-    )
 
 
 def _address(reminder: Reminder) -> str | None:
