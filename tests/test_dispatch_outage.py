@@ -10,17 +10,15 @@ drops and refuses its connections.
 from __future__ import annotations
 
 import collections
-import datetime
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from bookings.models import Appointment, Reminder, Senior, Topic
-from tests.conftest import a_working_monday, at, make_helper, make_office, needs_postgres
+from bookings.models import Reminder
+from tests.conftest import needs_postgres
 from tests.fake_twilio import start_fake_twilio
 from tests.live_server import database_url
-from tests.reminder_processes import start, world_env
+from tests.reminder_processes import run, start, world_env
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = [needs_postgres, pytest.mark.django_db(transaction=True)]
@@ -40,50 +38,12 @@ class ProxiedDatabase:
         self.url = url
 
 
-def populate(count: int) -> None:
-    """`count` confirmations due now, as tests.reminder_world's populate makes them."""
-    office = make_office()
-    topic = Topic.objects.create(name="Smartphone")
-    helper = make_helper(office, topic)
-    seniors = Senior.objects.bulk_create(
-        Senior(
-            first_name="Gertrud",
-            last_name=f"Test{n}",
-            phone=f"+4915123{n:06d}",
-            phone_kind="mobile",
-            reminder_consent=True,
-        )
-        for n in range(count)
-    )
-    starts = at(a_working_monday(), 10)
-    appointments = Appointment.objects.bulk_create(
-        Appointment(
-            office=office,
-            helper=helper,
-            senior=senior,
-            topic=topic,
-            starts_at=starts,
-            ends_at=starts + datetime.timedelta(hours=1),
-        )
-        for senior in seniors
-    )
-    Reminder.objects.bulk_create(
-        Reminder(
-            appointment=appointment,
-            senior=appointment.senior,
-            kind=Reminder.Kind.CONFIRMATION,
-            channel=Reminder.Channel.SMS,
-            due_at=timezone.now(),
-            dedupe_key=f"appointment:{appointment.pk}:confirmation:0",
-        )
-        for appointment in appointments
-    )
-
-
 def test_it_sends_every_message_once_across_database_outages():
-    populate(MESSAGES)
     fake, server = start_fake_twilio()
     settings_dict = connection.settings_dict
+    # The same confirmations as the kill test's, written straight to the database.
+    direct = ProxiedDatabase(database_url(settings_dict))
+    run(world_env(direct, fake.url), "populate", str(MESSAGES))
     proxy = TcpProxy((settings_dict["HOST"] or "127.0.0.1", int(settings_dict["PORT"] or 5432)))
     behind_proxy = database_url({**settings_dict, "HOST": "127.0.0.1", "PORT": proxy.port})
     env = world_env(
