@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "neighborhoods",
     "bookings",
+    "coordination",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "coordination.audit.AuditActorMiddleware",
     "helpdesk.security.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
