@@ -33,6 +33,13 @@ class Reminder(models.Model):
         VOICE = "voice", _("Anruf")
         EMAIL = "email", _("E-Mail")
 
+    class Addressee(models.TextChoices):
+        # The row's senior or helper themself; the other two are copies or invitations
+        # about the senior's appointment, sent to a number or address kept elsewhere.
+        SELF = "self", _("Empfänger/in selbst")
+        CONTACT = "contact", _("Kontaktperson")
+        RELATIVE = "relative", _("Angehörige/r im Videogespräch")
+
     class Status(models.TextChoices):
         PENDING = "pending", _("wartet")
         SENDING = "sending", _("wird gesendet")
@@ -87,6 +94,9 @@ class Reminder(models.Model):
         verbose_name=_("Ehrenamtliche/r"),
     )
     kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices)
+    addressee = models.CharField(
+        _("an"), max_length=8, choices=Addressee.choices, default=Addressee.SELF
+    )
     channel = models.CharField(_("Weg"), max_length=5, choices=Channel.choices)
     due_at = models.DateTimeField(_("fällig ab"), db_index=True)
     status = models.CharField(
