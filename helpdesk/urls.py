@@ -22,5 +22,6 @@ urlpatterns = [
     path("buero/", include("bookings.desk.urls")),
     path("", include(message_patterns)),
     path("ehrenamt/", include("bookings.schedule.urls")),
+    path("angebot/", include("bookings.public.urls")),
     path("", include("bookings.inbound.urls")),
 ]

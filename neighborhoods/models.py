@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -20,6 +23,19 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Freitag")
     SATURDAY = 5, _("Samstag")
     SUNDAY = 6, _("Sonntag")
+
+
+class Opening(NamedTuple):
+    """One opening-hours range on a given day: when someone is there (Sprechstunde)."""
+
+    day: datetime.date
+    opens: datetime.time
+    closes: datetime.time
+    is_now: bool
+
+
+# How far ahead the next Sprechstunde is looked for; long closures end within this.
+OPENING_LOOKAHEAD_DAYS = 42
 
 
 class District(models.Model):
@@ -71,6 +87,39 @@ class Office(models.Model):
     @property
     def address(self) -> str:
         return f"{self.street}, {self.postal_code} {self.city}"
+
+    @property
+    def map_url(self) -> str:
+        """A link that opens the office's address in a map (a browser, or the map app)."""
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": self.address})
+
+    def next_opening(
+        self, now: datetime.datetime, *, days: int = OPENING_LOOKAHEAD_DAYS
+    ) -> Opening | None:
+        """The next opening-hours range not over at `now`, on a day without a closure
+        or public holiday, within `days`; None if there is none.
+
+        Reads `opening_hours` and `closures` through `.all()`: with both prefetched
+        (the closures may be limited to those still ahead) it makes no query.
+        """
+        local = timezone.localtime(now)
+        hours = sorted(self.opening_hours.all(), key=lambda h: (h.weekday, h.opens))
+        closures = list(self.closures.all())
+        for offset in range(days):
+            day = local.date() + datetime.timedelta(days=offset)
+            ranges = [
+                h
+                for h in hours
+                if h.weekday == day.weekday() and (offset or h.closes > local.time())
+            ]
+            if not ranges or public_holiday_name(day):
+                continue
+            if any(c.starts_on <= day <= c.ends_on for c in closures):
+                continue
+            first = ranges[0]
+            is_now = offset == 0 and first.opens <= local.time()
+            return Opening(day=day, opens=first.opens, closes=first.closes, is_now=is_now)
+        return None
 
     def closure_reason(self, day: datetime.date) -> str | None:
         """Why the office is closed on `day` (closure or public holiday), or None."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -214,6 +215,9 @@ def _template(reminder: Reminder) -> str:
 def _render(reminder: Reminder, limit: int | None, now: datetime.datetime | None) -> str:
     with translation.override("de"):
         text = render_to_string(_template(reminder), _context(reminder, limit, now))
+    # The town signs what seniors get (MESSAGE_SIGNATURE); helpers know who writes.
+    if settings.MESSAGE_SIGNATURE and not reminder.helper_id:
+        text += " " + settings.MESSAGE_SIGNATURE
     return " ".join(text.split())
 
 
