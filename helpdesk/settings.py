@@ -188,7 +188,7 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
 # empty: none, as in the demo city. Written in GSM-7 when sent; short, so that a text
 # still fits into two SMS segments (names are cut first, see bookings/outbox/texts.py).
 MESSAGE_SIGNATURE = env_str("MESSAGE_SIGNATURE").strip()
-MESSAGE_SIGNATURE_MAX = 40
+MESSAGE_SIGNATURE_MAX = 30
 if len(MESSAGE_SIGNATURE) > MESSAGE_SIGNATURE_MAX:
     raise ImproperlyConfigured(
         f"MESSAGE_SIGNATURE must be at most {MESSAGE_SIGNATURE_MAX} characters long."

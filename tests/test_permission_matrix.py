@@ -117,6 +117,13 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "helpers:feed_renew": {"GET": own(405), "POST": own(302)},
     # The feed's secret token is the key: no login, the same for everyone.
     "helpers:feed": {"GET": ANYONE_200, "POST": each(405)},
+    # The public pages: anyone, without login; read only.
+    "public:start": {"GET": ANYONE_200, "POST": each(405)},
+    "public:offices": {"GET": ANYONE_200, "POST": each(405)},
+    "public:office": {"GET": ANYONE_200, "POST": each(405)},
+    "public:poster": {"GET": ANYONE_200, "POST": each(405)},
+    "public:workshops": {"GET": ANYONE_200, "POST": each(405)},
+    "public:language": {"GET": each(302), "POST": each(405)},
     "twilio_status": TWILIO,
     "twilio_sms": TWILIO,
     "twilio_call": TWILIO,
@@ -142,6 +149,8 @@ PATH_VALUES = {
     "helpers:availability_change": lambda w: {"pk": w["availability"].pk},
     "helpers:availability_end": lambda w: {"pk": w["availability"].pk},
     "helpers:feed": lambda w: {"token": w["feed_token"]},
+    "public:office": lambda w: {"pk": w["appointment"].office_id},
+    "public:poster": lambda w: {"pk": w["appointment"].office_id},
     "twilio_status": lambda w: {"reminder_id": w["reminder"].pk},
     "twilio_call": lambda w: {"reminder_id": w["reminder"].pk},
     "twilio_keypad": lambda w: {"reminder_id": w["reminder"].pk},
