@@ -28,6 +28,8 @@ def test_it_renders_what_to_hang_in_the_office(office, topic, settings):
     assert "Smartphone" in page  # the topics
     assert "Öffnungszeiten" in page and "10:00 bis 12:00 Uhr" in page
     assert 'class="poster-qr"' in page and "<title>QR-Code" in page
+    # It hangs for weeks: the weekly hours, not "open now" or the next date.
+    assert "Jetzt geöffnet" not in page and "Nächste Sprechstunde" not in page
 
 
 def test_the_qr_code_leads_to_the_offices_public_page(office, settings):
