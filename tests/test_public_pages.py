@@ -52,7 +52,9 @@ def test_it_shows_the_offices_without_login(client, phoned_office, monday):
     assert "Eingang im Hof" in page
     assert "openstreetmap.org/search?query=Musterstra%C3%9Fe+1%2C+67655+Kaiserslautern" in page
     assert 'href="tel:+49631123456"' in page and "0631 123456" in page
-    assert "Montag" in page and "10:00 bis 12:00 Uhr, 14:00 bis 16:00 Uhr" in page
+    assert "<dt>Montag</dt>\n      <dd>10:00 bis 12:00 Uhr, 14:00 bis 16:00 Uhr</dd>" in page
+    assert "<dt>Donnerstag</dt>\n      <dd>10:00 bis 12:00 Uhr, 14:00 bis 18:00 Uhr</dd>" in page
+    assert "Samstag" not in page
     assert f"Nächste Sprechstunde:</strong>\n    Montag, {monday.day}. " in page
     assert "14:00 bis 16:00 Uhr\n" in page
     assert "<script" not in page.replace('<script src="/static/', "")
@@ -85,6 +87,13 @@ def test_the_next_sprechstunde_skips_closures_and_public_holidays(office, monday
     office = Office.objects.get(pk=office.pk)
     after = office.next_opening(at(monday, 9))
     assert after.day == monday + datetime.timedelta(days=1) and not after.is_now
+    # Thursday 14–16 and 16–18 are one opening: someone is there until 18:00.
+    thursday = monday + datetime.timedelta(days=3)
+    assert office.next_opening(at(thursday, 15))[1:] == (
+        datetime.time(14),
+        datetime.time(18),
+        True,
+    )
     # Thursday 24 Dec 2026 after closing: Christmas (Friday) and the weekend are skipped.
     christmas_eve = datetime.date(2026, 12, 24)
     assert office.next_opening(at(christmas_eve, 18, 30)).day == datetime.date(2026, 12, 28)
