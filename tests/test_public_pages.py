@@ -240,3 +240,11 @@ def test_the_pages_have_their_own_titles(client, office):
     }
     assert len(titles) == len(public_urls())
     assert all(title.endswith("Digitale Hilfe Kaiserslautern") for title in titles)
+
+
+def test_odd_addresses_are_not_found_never_an_error(client, office):
+    huge = "9" * 25
+    assert client.get(f"/angebot/bueros/{huge}/").status_code == 404
+    assert client.get(f"/angebot/bueros/{huge}/aushang/").status_code == 404
+    response = client.get(reverse("public:language"), {"language": "\x00", "next": "\x00"})
+    assert response.status_code == 302 and response.url == reverse("public:start")
