@@ -23,8 +23,9 @@ def _senior(pk: int) -> Senior:
 def contact_person(request: HttpRequest, pk: int) -> HttpResponse:
     senior = _senior(pk)
     contact = ContactPerson.objects.filter(senior=senior).first()
-    form = ContactPersonForm(request.POST or None, instance=contact or ContactPerson(senior=senior))
-    if request.method == "POST" and form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    form = ContactPersonForm(data, instance=contact or ContactPerson(senior=senior))
+    if form.is_bound and form.is_valid():
         services.contact_person_save(senior=senior, **form.cleaned_data)
         messages.success(request, _("Die Kontaktperson ist gespeichert."))
         return redirect("desk:senior", senior.pk)
