@@ -15,7 +15,9 @@ from tests.browser import assert_accessible, screenshot
 pytestmark = pytest.mark.browser
 
 
-def test_staff_enter_a_contact_person(new_page, office_staff, senior):
+def test_staff_enter_a_contact_person(new_page, office_staff, senior, helper):
+    office_staff.last_name = "Weber"  # a fixed name keeps the screenshots the same
+    office_staff.save()
     page = new_page(office_staff)
     page.goto(f"/buero/ratsuchende/{senior.pk}/")
     add = page.get_by_role("link", name="eintragen (Kontaktperson)")
@@ -35,6 +37,7 @@ def test_staff_enter_a_contact_person(new_page, office_staff, senior):
     expect(page.get_by_text("Das ist die Nummer der oder des Ratsuchenden selbst.")).to_be_visible()
     expect(page.get_by_label("Telefon")).to_be_focused()
     assert_accessible(page)
+    screenshot(page, "desk-contact-person-form")
 
     page.keyboard.press("Control+A")
     page.keyboard.type("0151 23456790")
