@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from bookings.models import Appointment, InboundMessage, Registration, Senior
+from bookings.models import Appointment, ContactPerson, InboundMessage, Registration, Senior
 
 
 def _cutoff(now: datetime.datetime) -> datetime.datetime:
@@ -48,6 +48,8 @@ def senior_anonymise(*, senior: Senior) -> Senior:
     senior.notes = ""
     senior.anonymised_at = timezone.now()
     senior.save()
+    # Their contact person is someone else's personal data, kept only for them.
+    ContactPerson.objects.filter(senior=senior).delete()
     senior.appointments.update(note="", cancellation_note="")
     # What they wrote may name them, their family or their illness.
     InboundMessage.objects.filter(Q(senior=senior) | Q(appointment__senior=senior)).update(body="")

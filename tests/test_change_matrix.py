@@ -16,6 +16,9 @@ day-before time of the appointment as it is now, placed by `bookings.outbox.queu
 "ws_eve_old" (that of the workshop's original Monday, 14:00). A waiting-list offer queued
 in quiet hours is due the next morning; it counts as due when it was queued.
 
+Where a step names her, Petra (Gertrud's daughter, on a mobile) is Gertrud's contact
+person and gets copies ("contact"); her replies arrive as signed Twilio webhooks.
+
 Workshop rows: Sabine teaches the workshop where a step says so; Otto and Anna are other
 seniors (the recipient names them), who take or wait for its seats. Replies about a
 workshop arrive as signed Twilio webhooks.
@@ -221,6 +224,27 @@ def on_a_landline(w: World) -> None:
     w.senior.save()
 
 
+CONTACT_PHONE = "+4915123456790"
+
+
+def contact_named(w: World) -> None:
+    """Gertrud's daughter Petra, on a mobile, agreed to get copies, and Gertrud wishes so."""
+    services.contact_person_save(
+        senior=w.senior,
+        name="Petra Müller",
+        relation="Tochter",
+        phone=CONTACT_PHONE,
+        consent=True,
+        copies_wished=True,
+    )
+
+
+def contact_copy_sent(w: World) -> None:
+    Reminder.objects.filter(
+        addressee=Reminder.Addressee.CONTACT, kind=Reminder.Kind.CONFIRMATION
+    ).update(status=Reminder.Status.SENT, sent_at=timezone.now())
+
+
 def sabine_teaches_workshop(w: World) -> None:
     Assignment.objects.create(helper=w.sabine, workshop=w.workshop)
 
@@ -423,6 +447,36 @@ def sms_reply(word: str) -> Callable[[World], object]:
     return act
 
 
+def contact_sms_reply(word: str) -> Callable[[World], object]:
+    def act(w: World):
+        return w.twilio("/twilio/sms/", {"From": CONTACT_PHONE, "Body": word, "MessageSid": "SMc"})
+
+    return act
+
+
+def desk_contact_person(**changes) -> Callable[[World], object]:
+    """The desk's contact person form as Petra's details fill it, with `changes`."""
+
+    def act(w: World):
+        data = {
+            "name": "Petra Müller",
+            "relation": "Tochter",
+            "phone": "0151 23456790",
+            "consent": "on",
+            "copies_wished": "on",
+        }
+        data.update(changes)
+        return w.desk(
+            "contact_person", {k: v for k, v in data.items() if v is not None}, w.senior.pk
+        )
+
+    return act
+
+
+def desk_contact_person_remove(w: World):
+    return w.desk("contact_person_remove", {}, w.senior.pk)
+
+
 def keypad_cancel(w: World):
     reminder = Reminder.objects.get(senior=w.senior, kind=Reminder.Kind.CONFIRMATION)
     return reply_keypad(reminder=reminder, digits="2", call_sid="CA-1")
@@ -596,6 +650,14 @@ MOVED_FROM_HELD = [
     (A, "day_before", "senior", "sms", "pending", "eve"),
     (A, "moved", "senior", "sms", "pending", "now"),
 ]
+
+
+# Copies of Gertrud's messages to Petra, her contact person.
+CONTACT_BOOKED = [
+    (A, "confirmation", "contact", "sms", "pending", "before"),
+    (A, "day_before", "contact", "sms", "pending", "eve"),
+]
+CONTACT_CANCELLED_NOW = [*CANCELLED_NOW, (A, "cancelled", "contact", "sms", "pending", "now")]
 
 
 def voice(rows):
@@ -935,6 +997,117 @@ ROWS = [
             (A, "moved", "senior", "sms", "pending", "now"),
         ],
         given=(sabine_inactive,),
+    ),
+    Row(
+        "book, with a contact person",
+        "desk",
+        "appointment_book",
+        nothing,
+        [*BOOKED, *CONTACT_BOOKED],
+        before_booking=(contact_named,),
+        status=None,
+    ),
+    Row(
+        "contact person named",
+        "desk",
+        "contact_person_save",
+        desk_contact_person(),
+        [
+            *BOOKED,
+            (A, "confirmation", "contact", "sms", "pending", "now"),
+            (A, "day_before", "contact", "sms", "pending", "eve"),
+        ],
+    ),
+    Row(
+        "contact person named, no copies wished",
+        "desk",
+        "contact_person_save",
+        desk_contact_person(copies_wished=None),
+        BOOKED,
+    ),
+    Row(
+        "contact person's consent withdrawn",
+        "desk",
+        "contact_person_save",
+        desk_contact_person(consent=None),
+        [*BOOKED, *withdrawn(CONTACT_BOOKED)],
+        before_booking=(contact_named,),
+    ),
+    Row(
+        "contact person's number changed to a landline",
+        "desk",
+        "contact_person_save",
+        desk_contact_person(phone="0631 654321"),
+        [*BOOKED, *((*row[:3], "voice", *row[4:]) for row in CONTACT_BOOKED)],
+        before_booking=(contact_named,),
+    ),
+    Row(
+        "contact person removed",
+        "desk",
+        "contact_person_remove",
+        desk_contact_person_remove,
+        [*BOOKED, *withdrawn(CONTACT_BOOKED)],
+        before_booking=(contact_named,),
+    ),
+    Row(
+        "STOP from the contact person's number",
+        "reply",
+        "contact_person_opt_out",
+        contact_sms_reply("STOP"),
+        [*BOOKED, *withdrawn(CONTACT_BOOKED)],
+        before_booking=(contact_named,),
+        status=200,
+    ),
+    Row(
+        "confirmed by the contact person (JA)",
+        "reply",
+        None,  # bookings/inbound/replies.py sets confirmed_at: nothing to send
+        contact_sms_reply("JA"),
+        [*BOOKED, (A, "confirmation", "contact", "sms", "answered", "before"), CONTACT_BOOKED[1]],
+        before_booking=(contact_named,),
+        given=(contact_copy_sent,),
+        status=200,
+    ),
+    Row(
+        "cancelled by the contact person (NEIN)",
+        "reply",
+        "appointment_cancel",
+        contact_sms_reply("NEIN"),
+        [
+            *withdrawn(BOOKED),
+            (A, "confirmation", "contact", "sms", "answered", "before"),
+            *withdrawn(CONTACT_BOOKED[1:]),
+            *CONTACT_CANCELLED_NOW,
+        ],
+        before_booking=(contact_named,),
+        given=(contact_copy_sent,),
+        status=200,
+    ),
+    Row(
+        "cancelled, with a contact person",
+        "desk",
+        "appointment_cancel",
+        desk_cancel,
+        [*withdrawn(BOOKED), *withdrawn(CONTACT_BOOKED), *CONTACT_CANCELLED_NOW],
+        before_booking=(contact_named,),
+    ),
+    Row(
+        "moved, with a contact person",
+        "desk",
+        "appointment_move",
+        desk_move_to_tuesday,
+        [
+            *withdrawn(BOOKED[:2]),
+            (A, "day_before", "senior", "sms", "cancelled", "eve_old"),
+            *withdrawn(CONTACT_BOOKED[:1]),
+            (A, "day_before", "contact", "sms", "cancelled", "eve_old"),
+            (A, "moved", "Sabine", "email", "pending", "now"),
+            (A, "moved", "senior", "sms", "pending", "now"),
+            (A, "moved", "contact", "sms", "pending", "now"),
+            (A, "day_before", "senior", "sms", "pending", "eve"),
+            (A, "day_before", "contact", "sms", "pending", "eve"),
+        ],
+        before_booking=(contact_named,),
     ),
     Row("note", "desk", "appointment_note", desk_note, BOOKED),
     Row("note", "admin", "appointment_note", admin_note, BOOKED),
@@ -1398,6 +1571,8 @@ def _due(reminder: Reminder, w: World, original_start, original_ws_start) -> str
 
 
 def _recipient(reminder: Reminder, w: World) -> str:
+    if reminder.addressee == Reminder.Addressee.CONTACT:
+        return "contact"
     if reminder.senior_id:
         return "senior" if reminder.senior_id == w.senior.pk else reminder.senior.first_name
     return reminder.helper.first_name

@@ -47,6 +47,8 @@ def desk_titles(client: Client, appointment, workshop, senior, monday) -> dict[s
             reverse("desk:book", args=[senior.pk]),
             {"topic": appointment.topic_id, "slot": taken},
         ),
+        "contact person": client.get(reverse("desk:contact_person", args=[senior.pk])),
+        "contact person, errors": client.post(reverse("desk:contact_person", args=[senior.pk])),
         "confirmation": client.get(reverse("desk:confirmation", args=[appointment.pk])),
         "appointment": client.get(reverse("desk:appointment", args=[appointment.pk])),
         "appointment, cancel error": client.post(reverse("desk:cancel", args=[appointment.pk])),

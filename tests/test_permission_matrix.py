@@ -80,6 +80,9 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "desk:senior_create": {"GET": desk(405), "POST": desk(422)},
     "desk:senior": {"GET": desk(200), "POST": desk(200)},
     "desk:book": {"GET": desk(405), "POST": desk(400)},
+    # An empty form is refused with its errors (422); removing needs no form.
+    "desk:contact_person": {"GET": desk(200), "POST": desk(422)},
+    "desk:contact_person_remove": {"GET": desk(405), "POST": desk(302)},
     "desk:appointment": {"GET": desk(200), "POST": desk(200)},
     "desk:confirmation": {"GET": desk(200), "POST": desk(200)},
     "desk:move": {"GET": desk(200), "POST": desk(400)},
@@ -127,6 +130,8 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
 PATH_VALUES = {
     "desk:senior": lambda w: {"pk": w["senior"].pk},
     "desk:book": lambda w: {"pk": w["senior"].pk},
+    "desk:contact_person": lambda w: {"pk": w["senior"].pk},
+    "desk:contact_person_remove": lambda w: {"pk": w["senior"].pk},
     "desk:appointment": lambda w: {"pk": w["appointment"].pk},
     "desk:confirmation": lambda w: {"pk": w["appointment"].pk},
     "desk:move": lambda w: {"pk": w["appointment"].pk},

@@ -194,6 +194,11 @@ class InboundMessage(models.Model):
         related_name="inbound_messages",
         verbose_name=_("Termin"),
     )
+    # The senior themself, or their contact person answering a copy (`senior` is then
+    # the one whose appointment it is about).
+    sender = models.CharField(
+        _("von"), max_length=8, choices=Reminder.Addressee.choices, default=Reminder.Addressee.SELF
+    )
     channel = models.CharField(_("Weg"), max_length=5, choices=Reminder.Channel.choices)
     body = models.CharField(_("Text"), max_length=1600)
     action = models.CharField(_("Ergebnis"), max_length=10, choices=Action.choices)

@@ -1,4 +1,5 @@
-"""Writes of a senior's details that decide which messages reach them.
+"""Writes of a senior's details that decide which messages reach them, and of their
+contact person, who may get copies.
 
 Consent given later, or a new number, queues what is still useful (the confirmation
 before the appointment, day-before reminders still ahead); consent removed withdraws
@@ -11,10 +12,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from bookings.models import Reminder, Senior
-from bookings.outbox.queue import (
+from bookings.models import ContactPerson, Reminder, Senior
+from bookings.outbox.reach import (
+    reminders_for_contact,
     reminders_for_reachable_senior,
     reminders_redirect_for_senior,
+    reminders_withdraw_copies,
     reminders_withdraw_for_senior,
 )
 
@@ -61,3 +64,56 @@ def senior_opt_out(*, phone: str) -> list[Senior]:
             senior.save(update_fields=["opted_out_at"])
         reminders_withdraw_for_senior(senior)
     return seniors
+
+
+# The contact person's fields whose change decides which copies they get.
+_COPY_REACH = ("phone", "consent", "copies_wished")
+
+
+@transaction.atomic
+def contact_person_save(*, senior: Senior, **fields) -> tuple[ContactPerson, list[Reminder]]:
+    """Name the senior's contact person, or change them (any model field by name).
+
+    If the senior wishes copies and the contact agreed, they get copies of the
+    confirmation, day-before reminder, move and cancellation of each appointment; the
+    confirmation and day-before reminder of appointments already booked are queued
+    now (never twice). Without wish or consent every unsent copy is withdrawn. A new
+    number lifts an earlier STOP (it came from the old number). Returns the contact
+    and the newly queued copies; raises `ValidationError` and saves nothing for
+    invalid values.
+    """
+    senior = Senior.objects.select_for_update().get(pk=senior.pk)
+    contact = ContactPerson.objects.filter(senior=senior).first() or ContactPerson(senior=senior)
+    before = None if contact.pk is None else {n: getattr(contact, n) for n in _COPY_REACH}
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    if before and contact.phone != before["phone"]:
+        contact.opted_out_at = None
+    contact.full_clean()
+    contact.save()
+    if before == {name: getattr(contact, name) for name in _COPY_REACH}:
+        return contact, []
+    return contact, reminders_for_contact(senior)
+
+
+@transaction.atomic
+def contact_person_remove(*, senior: Senior) -> int:
+    """Remove the senior's contact person and withdraw their unsent copies; returns how
+    many were withdrawn."""
+    senior = Senior.objects.select_for_update().get(pk=senior.pk)
+    ContactPerson.objects.filter(senior=senior).delete()
+    return reminders_withdraw_copies(senior)
+
+
+@transaction.atomic
+def contact_person_opt_out(*, phone: str) -> list[ContactPerson]:
+    """Stop the copies to the contact persons with this number (they answered "STOP"):
+    marked opted out, their unsent copies withdrawn. The seniors' own messages go on.
+    Returns those contact persons."""
+    contacts = list(ContactPerson.objects.select_for_update().filter(phone=phone))
+    for contact in contacts:
+        if contact.opted_out_at is None:
+            contact.opted_out_at = timezone.now()
+            contact.save(update_fields=["opted_out_at"])
+        reminders_withdraw_copies(contact.senior)
+    return contacts
