@@ -27,6 +27,8 @@ class Reminder(models.Model):
         CANCELLED = "cancelled", _("Absage")
         RETITLED = "retitled", _("neuer Titel")
         OFFER = "offer", _("Platzangebot")
+        # The day after an attended appointment: "Hat Ihnen die Hilfe geholfen?" (SMS only).
+        FEEDBACK = "feedback", _("Frage nach der Zufriedenheit")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
@@ -175,6 +177,7 @@ class InboundMessage(models.Model):
         CONFIRMED = "confirmed", _("Termin bestätigt")
         CANCELLED = "cancelled", _("Termin abgesagt")
         OPTED_OUT = "opted_out", _("Nachrichten abbestellt")
+        SCORED = "scored", _("Bewertung erhalten")
         TO_READ = "to_read", _("bitte lesen")
 
     provider_sid = models.CharField(_("Kennung beim Anbieter"), max_length=64, unique=True)

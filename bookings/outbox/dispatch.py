@@ -104,6 +104,9 @@ def _obsolete(reminder: Reminder, now: datetime.datetime) -> bool:
         gone = registration.status == RegistrationStatus.CANCELLED or workshop.cancelled_at
         return bool(gone) or workshop.starts_at <= now
     appointment = reminder.appointment
+    if reminder.kind == Reminder.Kind.FEEDBACK:
+        # Asked after the appointment, and only while it counts as attended.
+        return appointment.status != AppointmentStatus.ATTENDED
     return appointment.status == AppointmentStatus.CANCELLED or appointment.starts_at <= now
 
 
