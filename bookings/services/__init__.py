@@ -39,7 +39,7 @@ from bookings.services.helper_time import (
     availability_delete,
     availability_end,
 )
-from bookings.services.seniors import senior_opt_out, senior_update
+from bookings.services.seniors import senior_erase, senior_opt_out, senior_update
 from bookings.services.waiting_list import (
     registration_promote,
     seat_offer_answer,
@@ -91,6 +91,7 @@ __all__ = [
     "seat_offers_make",
     "workshop_cancel",
     "workshop_move",
+    "senior_erase",
     "senior_opt_out",
     "senior_update",
     "workshop_register",
