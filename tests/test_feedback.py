@@ -204,3 +204,23 @@ def test_a_question_for_a_no_show_is_not_sent(fake_twilio, attended, monday):
     assert fake_twilio.messages() == []
     question.refresh_from_db()
     assert question.status == Reminder.Status.CANCELLED
+
+
+def test_a_number_that_takes_no_sms_is_not_rung_instead(client, fake_twilio, attended, monday):
+    question = _send_the_question(fake_twilio, attended, monday)
+    signed_post(
+        client,
+        f"/twilio/status/{question.pk}/",
+        {"MessageSid": question.provider_sid, "MessageStatus": "undelivered", "ErrorCode": "30006"},
+    )
+    question.refresh_from_db()
+    assert (question.status, question.channel) == (Reminder.Status.FAILED, Reminder.Channel.SMS)
+
+
+def test_twilio_refusing_the_sms_makes_no_call(fake_twilio, attended, monday):
+    fake_twilio.fail(MOBILE, 400, 21614)
+    with travel(at(monday + datetime.timedelta(days=1), 10, 5)):
+        dispatch_due()
+    (question,) = _feedback_rows(attended)
+    assert (question.status, question.channel) == (Reminder.Status.FAILED, Reminder.Channel.SMS)
+    assert fake_twilio.calls() == []

@@ -129,7 +129,7 @@ def _record_error(reminder: Reminder, error: TransportError, now: datetime.datet
         if reminder.senior_id and error.code == UNSUBSCRIBED:
             _opt_out(reminder, now)
         if (
-            reminder.senior_id
+            reminder.calls_when_no_sms
             and reminder.channel == Reminder.Channel.SMS
             and error.code in NO_SMS_POSSIBLE
         ):

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from phonenumbers import PhoneNumber
 
 from bookings.models import Appointment, InboundMessage, Registration, Reminder, Senior
 from bookings.outbox.texts import render_text
@@ -45,9 +46,7 @@ def _value(obj: models.Model, name: str) -> object:
     value = getattr(obj, name)
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).isoformat(timespec="minutes")
-    if isinstance(value, models.Model | datetime.date) or model_field.get_internal_type() in (
-        "PhoneNumberField",
-    ):
+    if isinstance(value, models.Model | datetime.date | PhoneNumber):
         return str(value) if value else ""
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
