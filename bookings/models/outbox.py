@@ -161,15 +161,15 @@ class Reminder(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        recipient = self.senior or self.helper
+        return f"{self.get_kind_display()} an {recipient} ({self.get_status_display()})"
+
     @property
     def calls_when_no_sms(self) -> bool:
         """A senior's message becomes a call when the number takes no SMS; the feedback
         question does not (nobody is rung to be asked for a score)."""
         return bool(self.senior_id) and self.kind != self.Kind.FEEDBACK
-
-    def __str__(self) -> str:
-        recipient = self.senior or self.helper
-        return f"{self.get_kind_display()} an {recipient} ({self.get_status_display()})"
 
 
 class InboundMessage(models.Model):
