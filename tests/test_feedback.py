@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from bookings import services
+from bookings.inbound.reply_words import feedback_score
 from bookings.models import AppointmentStatus, InboundMessage, Reminder
 from bookings.outbox.dispatch import dispatch_due
 from bookings.outbox.texts import render_text, sms_segments
@@ -224,3 +225,26 @@ def test_twilio_refusing_the_sms_makes_no_call(fake_twilio, attended, monday):
     (question,) = _feedback_rows(attended)
     assert (question.status, question.channel) == (Reminder.Status.FAILED, Reminder.Channel.SMS)
     assert fake_twilio.calls() == []
+
+
+@pytest.mark.parametrize(
+    ("body", "score"),
+    [
+        ("4", 4),
+        (" 2 ", 2),
+        ("5!", 5),
+        ("4 von 5", 4),
+        ("5/5", 5),
+        ("Vier Sterne", 4),
+        ("Note 3", 3),
+        # School grades run the other way: a person reads these.
+        ("Note 1", None),
+        ("3 oder 4", None),
+        ("10", None),
+        ("0", None),
+        ("4?", None),
+        ("Es war gut", None),
+    ],
+)
+def test_a_score_in_own_words(body, score):
+    assert feedback_score(body) == score
