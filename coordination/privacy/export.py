@@ -4,7 +4,8 @@ scores and the audit entries that concern them.
 
 One list of sections serves both the printable page and the JSON download, so the two
 never say different things. Values are what a person can read: choices by their label,
-times in local time, a helper by first name only (the senior knows them by it).
+times in local time (ISO 8601 in the JSON), a helper by first name only (the senior
+knows them by it).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _value(obj: models.Model, name: str) -> object:
         return getattr(obj, f"get_{name}_display")()
     value = getattr(obj, name)
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat(timespec="minutes")
+        return timezone.localtime(value)  # the page shows it localised, the JSON as ISO 8601
     if isinstance(value, models.Model | datetime.date | PhoneNumber):
         return str(value) if value else ""
     if isinstance(value, dict | list):
@@ -181,4 +182,10 @@ def export_json(senior: Senior, sections: list[Section]) -> str:
         "senior_id": senior.pk,
         **{section.key: section.rows for section in sections},
     }
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_value)
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(timespec="minutes")
+    return str(value)
