@@ -13,7 +13,8 @@ through the desk. Due times are symbols: "before" (queued at booking or in the s
 before the change), "now" (queued by the change), "eve" (the
 day-before time of the appointment as it is now, placed by `bookings.outbox.queue`),
 "eve_old" (that of the original Monday), "ws_eve" (that of the workshop as it is now),
-"ws_eve_old" (that of the workshop's original Monday, 14:00). A waiting-list offer queued
+"ws_eve_old" (that of the workshop's original Monday, 14:00), "next_day" (the feedback
+question's time, the morning after the appointment). A waiting-list offer queued
 in quiet hours is due the next morning; it counts as due when it was queued.
 
 Where a step names her, Petra (Gertrud's daughter, on a mobile) is Gertrud's contact
@@ -37,7 +38,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import services
+from bookings import roles, services
 from bookings.inbound.replies import reply_keypad, reply_sms
 from bookings.models import (
     Absence,
@@ -51,6 +52,7 @@ from bookings.models import (
 )
 from bookings.outbox import queue, tasks
 from bookings.outbox.dispatch import dispatch_due
+from bookings.outbox.feedback import feedback_due
 from bookings.outbox.quiet_hours import quiet_until
 from bookings.outbox.texts import day_words, render_text
 from tests.admin_forms import admin_form_data
@@ -299,6 +301,18 @@ def workshop_messages_sent(w: World) -> None:
     )
 
 
+def appointment_was_this_morning(w: World) -> None:
+    """The appointment's time has come and gone (moved by hand: only the mark matters)."""
+    starts_at = timezone.now() - datetime.timedelta(hours=3)
+    Appointment.objects.filter(pk=w.appointment.pk).update(
+        starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=1)
+    )
+
+
+def marked_attended(w: World) -> None:
+    services.appointment_mark(appointment=w.appointment, status="attended")
+
+
 def offer_ran_out(w: World) -> None:
     SeatOffer.objects.filter(status=SeatOffer.Status.OPEN).update(expires_at=timezone.now())
 
@@ -514,6 +528,19 @@ def admin_note(w: World):
 
 def desk_mark_too_early(w: World):
     return w.desk("mark", {"status": "attended"}, w.appointment.pk)
+
+
+def desk_mark_attended(w: World):
+    return w.desk("mark", {"status": "attended"}, w.appointment.pk)
+
+
+def desk_mark_no_show(w: World):
+    return w.desk("mark", {"status": "no_show"}, w.appointment.pk)
+
+
+def coordinator_erase(w: World):
+    w.login(make_user(group=roles.COORDINATOR))
+    return w.client.post(reverse("privacy:erase", args=[w.senior.pk]), {"confirm": "on"})
 
 
 def desk_workshop_register(w: World):
@@ -1110,6 +1137,41 @@ ROWS = [
         before_booking=(contact_named,),
     ),
     Row("note", "desk", "appointment_note", desk_note, BOOKED),
+    Row(
+        "attended",
+        "desk",
+        "appointment_mark",
+        desk_mark_attended,
+        [
+            *BOOKED[:2],
+            (A, "day_before", "senior", "sms", "pending", "eve_old"),
+            (A, "feedback", "senior", "sms", "pending", "next_day"),
+        ],
+        given=(appointment_was_this_morning,),
+    ),
+    Row(
+        "no-show after attended",
+        "desk",
+        "appointment_mark",
+        desk_mark_no_show,
+        [
+            *BOOKED[:2],
+            (A, "day_before", "senior", "sms", "pending", "eve_old"),
+            (A, "feedback", "senior", "sms", "cancelled", "next_day"),
+        ],
+        given=(appointment_was_this_morning, marked_attended),
+    ),
+    Row(
+        "erased on request (Art. 17)",
+        "desk",
+        "senior_erase",
+        coordinator_erase,
+        [
+            *withdrawn(BOOKED),
+            (A, "cancelled", "Sabine", "email", "pending", "now"),
+            (A, "cancelled", "senior", "sms", "cancelled", "now"),
+        ],
+    ),
     Row("note", "admin", "appointment_note", admin_note, BOOKED),
     Row(
         "attended, before the day: refused", "desk", "appointment_mark", desk_mark_too_early, BOOKED
@@ -1559,6 +1621,7 @@ def _due(reminder: Reminder, w: World, original_start, original_ws_start) -> str
         symbols = {
             "eve": queue.day_before_due(w.appointment.starts_at),
             "eve_old": queue.day_before_due(original_start),
+            "next_day": feedback_due(w.appointment.starts_at, w.changed),
         }
     for name, symbol in symbols.items():
         if symbol == reminder.due_at:

@@ -54,6 +54,11 @@ def own(status, *, other_helper=None) -> dict[str, object]:
     }
 
 
+def coordinator_only(status) -> dict[str, object]:
+    """Coordinators get `status`; office staff and helpers 403."""
+    return {**each(403), "anonymous": LOGIN, "coordinator": status}
+
+
 ANYONE_200 = each(200)
 # Twilio's webhooks: only POST, and only with Twilio's signature.
 TWILIO = {"GET": each(405), "POST": each(403)}
@@ -120,6 +125,13 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "helpers:feed_renew": {"GET": own(405), "POST": own(302)},
     # The feed's secret token is the key: no login, the same for everyone.
     "helpers:feed": {"GET": ANYONE_200, "POST": each(405)},
+    # Data protection: information and erasure are the coordinator's; an empty POST
+    # (no confirmation) erases nothing.
+    "privacy:information": {"GET": coordinator_only(200), "POST": coordinator_only(405)},
+    "privacy:information_json": {"GET": coordinator_only(200), "POST": coordinator_only(405)},
+    "privacy:erase": {"GET": coordinator_only(200), "POST": coordinator_only(400)},
+    # The privacy notice is public.
+    "privacy_notice": {"GET": each(200), "POST": each(405)},
     "twilio_status": TWILIO,
     "twilio_sms": TWILIO,
     "twilio_call": TWILIO,
@@ -147,6 +159,9 @@ PATH_VALUES = {
     "helpers:availability_change": lambda w: {"pk": w["availability"].pk},
     "helpers:availability_end": lambda w: {"pk": w["availability"].pk},
     "helpers:feed": lambda w: {"token": w["feed_token"]},
+    "privacy:information": lambda w: {"pk": w["senior"].pk},
+    "privacy:information_json": lambda w: {"pk": w["senior"].pk},
+    "privacy:erase": lambda w: {"pk": w["senior"].pk},
     "twilio_status": lambda w: {"reminder_id": w["reminder"].pk},
     "twilio_call": lambda w: {"reminder_id": w["reminder"].pk},
     "twilio_keypad": lambda w: {"reminder_id": w["reminder"].pk},

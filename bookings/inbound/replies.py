@@ -1,8 +1,9 @@
 """What a senior's answer does: an SMS reply or a key pressed during a reminder call.
 Their contact person's answer to a copy acts the same way on the senior's appointment.
 
-"JA" confirms, "NEIN" cancels (the slot is free again and the helper is told through
-the outbox), "STOP" opts out, and so do their common forms in people's own words
+A score answers the feedback question (`feedback_replies`); "JA" confirms, "NEIN"
+cancels (the slot is free again and the helper is told through the outbox), "STOP" opts
+out, and so do their common forms in people's own words
 ("Ja, ich komme", "Termin absagen": `reply_words`); anything else waits on the office's
 list. A reply that comes twice (same provider SID) acts once.
 """
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from bookings import services
 from bookings.inbound import reply_words
+from bookings.inbound.feedback_replies import feedback_reply_sms
 from bookings.inbound.offer_replies import offer_reply_sms
 from bookings.inbound.recipients import sender_of, sent_to
 from bookings.models import (
@@ -96,6 +98,10 @@ def reply_sms(*, from_number: str, body: str, sid: str) -> str:
         "channel": Reminder.Channel.SMS,
         "body": body[:1600],
     }
+    # Hook: a score (or anything but STOP) answering the feedback question.
+    feedback = feedback_reply_sms(number=from_number, meaning=meaning, body=body, sid=sid)
+    if feedback is not None:
+        return feedback
     # Hook: a JA/NEIN to a waiting-list offer or a workshop's move (offer_replies.py).
     about_workshop = offer_reply_sms(number=from_number, meaning=meaning, body=body, sid=sid)
     if about_workshop is not None:

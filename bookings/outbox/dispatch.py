@@ -116,6 +116,9 @@ def _obsolete(reminder: Reminder, now: datetime.datetime) -> bool:
         gone = registration.status == RegistrationStatus.CANCELLED or workshop.cancelled_at
         return bool(gone) or workshop.starts_at <= now
     appointment = reminder.appointment
+    if reminder.kind == Reminder.Kind.FEEDBACK:
+        # Asked after the appointment, and only while it counts as attended.
+        return appointment.status != AppointmentStatus.ATTENDED
     return appointment.status == AppointmentStatus.CANCELLED or appointment.starts_at <= now
 
 
@@ -141,7 +144,7 @@ def _record_error(reminder: Reminder, error: TransportError, now: datetime.datet
         if reminder.senior_id and error.code == UNSUBSCRIBED:
             _opt_out(reminder, now)
         if (
-            reminder.senior_id
+            reminder.calls_when_no_sms
             and reminder.channel == Reminder.Channel.SMS
             and error.code in NO_SMS_POSSIBLE
         ):

@@ -43,6 +43,7 @@ from bookings.services.seniors import (
     contact_person_opt_out,
     contact_person_remove,
     contact_person_save,
+    senior_erase,
     senior_opt_out,
     senior_update,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "seat_offers_make",
     "workshop_cancel",
     "workshop_move",
+    "senior_erase",
     "senior_opt_out",
     "senior_update",
     "workshop_register",

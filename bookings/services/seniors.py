@@ -5,14 +5,16 @@ Consent given later, or a new number, queues what is still useful (the confirmat
 before the appointment, day-before reminders still ahead); consent removed withdraws
 every unsent message. The number is read when a message is sent, so a new number
 redirects pending messages; its kind (mobile or landline) decides their channel.
+Erasure on request (Art. 17 DSGVO) cancels what lies ahead first, then anonymises.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from bookings.models import ContactPerson, Reminder, Senior
+from bookings.models import AppointmentStatus, CancellationReason, ContactPerson, Reminder, Senior
 from bookings.outbox.reach import (
     reminders_for_contact,
     reminders_for_reachable_senior,
@@ -20,6 +22,12 @@ from bookings.outbox.reach import (
     reminders_withdraw_copies,
     reminders_withdraw_for_senior,
 )
+from bookings.privacy import senior_anonymise
+from bookings.services._guards import atomic_retrying
+from bookings.services.appointments import appointment_cancel
+from bookings.services.workshops import ACTIVE, registration_cancel
+from coordination import audit
+from coordination.models import AuditEntry
 
 # The fields whose change decides what the senior is sent.
 _REACH = ("phone", "preferred_channel", "reminder_consent")
@@ -117,3 +125,35 @@ def contact_person_opt_out(*, phone: str) -> list[ContactPerson]:
             contact.save(update_fields=["opted_out_at"])
         reminders_withdraw_copies(contact.senior)
     return contacts
+
+
+@atomic_retrying
+def senior_erase(*, senior: Senior) -> Senior:
+    """Erase a senior on their request (Art. 17 DSGVO), all or nothing.
+
+    Their future appointments and workshop places are cancelled first, through the
+    services, so helpers are told and the waiting list moves up; then every message
+    not yet sent to them is withdrawn (their number is about to go) and the person is
+    anonymised like after the retention time. Past appointments, feedback scores and
+    the audit trail stay, without the person, so the statistics still add up. The
+    audit entry "erased" names only the senior's number.
+    """
+    senior = Senior.objects.select_for_update().get(pk=senior.pk)
+    now = timezone.now()
+    for appointment in senior.appointments.filter(
+        status=AppointmentStatus.BOOKED, starts_at__gt=now
+    ):
+        appointment_cancel(
+            appointment=appointment,
+            reason=CancellationReason.SENIOR,
+            note=_("Löschung auf Wunsch der Person"),
+        )
+    for registration in senior.registrations.filter(status__in=ACTIVE, workshop__starts_at__gt=now):
+        registration_cancel(registration=registration)
+    reminders_withdraw_for_senior(senior)
+    reminders_withdraw_copies(senior)
+    senior = senior_anonymise(senior=senior)
+    # Provider error texts may quote the number ("The 'To' number +49… is not valid").
+    Reminder.objects.filter(senior=senior).update(error_message="", inflight_key="")
+    audit.record(AuditEntry.Action.ERASED, senior, senior_id=senior.pk)
+    return senior

@@ -20,7 +20,7 @@ from bookings.desk import selectors
 from bookings.desk.forms import SlotChoiceForm, SlotSearchForm
 from bookings.desk.readback import confirmation_note, readback_sentence
 from bookings.models import Appointment, ContactPerson, Helper, Senior, Topic
-from bookings.roles import desk_view
+from bookings.roles import desk_view, is_coordinator
 from neighborhoods.models import Office
 
 SLOTS_PER_PAGE = 10
@@ -165,6 +165,8 @@ def render_senior(request, senior: Senior, form: SlotSearchForm, *, status: int 
         **slot_context(form, senior, booking_error=extra.pop("booking_error", "")),
         "appointments": selectors.upcoming_appointments(senior),
         "workshops": selectors.upcoming_workshops()[:10],
+        # Information and erasure (DSGVO) are the coordinator's duties.
+        "is_coordinator": is_coordinator(request.user),
         **extra,
     }
     return render(request, "desk/senior.html", context, status=status)
