@@ -12,7 +12,14 @@ from django.test import Client
 from django.urls import reverse
 
 from bookings import roles
-from bookings.models import Helper, Registration, RegistrationStatus, SeatOffer, Senior
+from bookings.models import (
+    ContactPerson,
+    Helper,
+    Registration,
+    RegistrationStatus,
+    SeatOffer,
+    Senior,
+)
 from neighborhoods.models import Closure, Office
 from tests.conftest import at, make_office, make_senior, make_user, make_workshop
 from tests.reminder_fixtures import travel
@@ -146,13 +153,17 @@ def demo_city(db):
     call_command("demo_data", "--force", stdout=io.StringIO())
 
 
-def test_no_public_page_shows_a_seniors_or_a_helpers_name_or_number(client, demo_city):
+def test_no_public_page_shows_a_name_or_number_of_a_senior_contact_or_helper(client, demo_city):
     seniors = list(Senior.objects.all())
     helpers = list(Helper.objects.select_related("user"))
     assert len(seniors) >= 40 and len(helpers) >= 12
     forbidden = set()
     for senior in seniors:
         forbidden |= {f"{senior.first_name} {senior.last_name}", *_numbers(senior.phone)}
+    contacts = list(ContactPerson.objects.all())
+    assert contacts, "the demo city names contact persons"
+    for contact in contacts:
+        forbidden |= {contact.name, *_numbers(contact.phone)}
     for helper in helpers:
         forbidden.add(helper.user.get_full_name())
         forbidden.add(helper.user.username)
