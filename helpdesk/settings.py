@@ -11,6 +11,8 @@ import logging
 from pathlib import Path
 
 import dj_database_url
+import holidays
+import phonenumbers
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "helpdesk.city.city",
             ],
         },
     },
@@ -159,8 +162,37 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 PHONENUMBER_DEFAULT_REGION = "DE"
 PHONENUMBER_DEFAULT_FORMAT = "E164"
 
+# The town this runs for (issue 15: another town sets these, see docs/other-town.md).
 # Public holidays of this state close every office (ISO 3166-2 subdivision of DE).
 HOLIDAY_STATE = env_str("HOLIDAY_STATE", "RP")
+if HOLIDAY_STATE not in holidays.Germany.subdivisions:
+    raise ImproperlyConfigured(
+        f"HOLIDAY_STATE must be one of {', '.join(holidays.Germany.subdivisions)}, "
+        f"not {HOLIDAY_STATE!r}"
+    )
+CITY_NAME = env_str("CITY_NAME", "Kaiserslautern")
+# A static file (e.g. "img/logo.svg" in static/) shown on the public pages and posters.
+CITY_LOGO = env_str("CITY_LOGO")
+# The public pages' "Rufen Sie uns an": one number for the whole town, else each office's.
+BOOKING_PHONE = env_str("BOOKING_PHONE").strip()
+if BOOKING_PHONE:
+    try:
+        BOOKING_PHONE = phonenumbers.format_number(
+            phonenumbers.parse(BOOKING_PHONE, "DE"), phonenumbers.PhoneNumberFormat.E164
+        )
+    except phonenumbers.NumberParseException as exc:
+        raise ImproperlyConfigured(f"BOOKING_PHONE is no phone number: {exc}") from exc
+# Public pages are cached this many seconds (per address and language).
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
+# The last words of every SMS and call to seniors (e.g. "Ihre Digitale Hilfe Landstuhl");
+# empty: none, as in the demo city. Written in GSM-7 when sent; short, so that a text
+# still fits into two SMS segments (names are cut first, see bookings/outbox/texts.py).
+MESSAGE_SIGNATURE = env_str("MESSAGE_SIGNATURE").strip()
+MESSAGE_SIGNATURE_MAX = 30
+if len(MESSAGE_SIGNATURE) > MESSAGE_SIGNATURE_MAX:
+    raise ImproperlyConfigured(
+        f"MESSAGE_SIGNATURE must be at most {MESSAGE_SIGNATURE_MAX} characters long."
+    )
 
 # Personal data of seniors is anonymised this many months after their last appointment.
 ANONYMISE_AFTER_MONTHS = env_int("ANONYMISE_AFTER_MONTHS", 12)

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -20,6 +23,30 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Freitag")
     SATURDAY = 5, _("Samstag")
     SUNDAY = 6, _("Sonntag")
+
+
+class Opening(NamedTuple):
+    """One opening-hours range on a given day: when someone is there (Sprechstunde)."""
+
+    day: datetime.date
+    opens: datetime.time
+    closes: datetime.time
+    is_now: bool
+
+
+class DayHours(NamedTuple):
+    """A weekday's opening hours as (opens, closes) ranges, in order."""
+
+    weekday: int
+    ranges: list[tuple[datetime.time, datetime.time]]
+
+    @property
+    def name(self) -> str:
+        return Weekday(self.weekday).label
+
+
+# How far ahead the next Sprechstunde is looked for; long closures end within this.
+OPENING_LOOKAHEAD_DAYS = 42
 
 
 class District(models.Model):
@@ -71,6 +98,48 @@ class Office(models.Model):
     @property
     def address(self) -> str:
         return f"{self.street}, {self.postal_code} {self.city}"
+
+    @property
+    def map_url(self) -> str:
+        """A link that opens the office's address in a map (a browser, or the map app)."""
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": self.address})
+
+    def weekly_hours(self) -> list[DayHours]:
+        """The opening hours by weekday, ranges that touch joined (10–12 and 12–14 is
+        10–14: someone is there throughout). Reads `opening_hours.all()`, so a prefetch
+        makes it free of queries."""
+        days: dict[int, list[tuple[datetime.time, datetime.time]]] = {}
+        for hours in sorted(self.opening_hours.all(), key=lambda h: (h.weekday, h.opens)):
+            ranges = days.setdefault(hours.weekday, [])
+            if ranges and hours.opens <= ranges[-1][1]:
+                ranges[-1] = (ranges[-1][0], max(ranges[-1][1], hours.closes))
+            else:
+                ranges.append((hours.opens, hours.closes))
+        return [DayHours(weekday, ranges) for weekday, ranges in days.items()]
+
+    def next_opening(
+        self, now: datetime.datetime, *, days: int = OPENING_LOOKAHEAD_DAYS
+    ) -> Opening | None:
+        """The next opening (joined as in `weekly_hours`) not over at `now`, on a day
+        without a closure or public holiday, within `days`; None if there is none.
+
+        Reads `opening_hours` and `closures` through `.all()`: with both prefetched
+        (the closures may be limited to those still ahead) it makes no query.
+        """
+        local = timezone.localtime(now)
+        week = {day.weekday: day.ranges for day in self.weekly_hours()}
+        closures = list(self.closures.all())
+        for offset in range(days):
+            day = local.date() + datetime.timedelta(days=offset)
+            ranges = [r for r in week.get(day.weekday(), []) if offset or r[1] > local.time()]
+            if not ranges or public_holiday_name(day):
+                continue
+            if any(c.starts_on <= day <= c.ends_on for c in closures):
+                continue
+            opens, closes = ranges[0]
+            is_now = offset == 0 and opens <= local.time()
+            return Opening(day=day, opens=opens, closes=closes, is_now=is_now)
+        return None
 
     def closure_reason(self, day: datetime.date) -> str | None:
         """Why the office is closed on `day` (closure or public holiday), or None."""

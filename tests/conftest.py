@@ -12,6 +12,7 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -26,6 +27,12 @@ needs_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs PostgreSQL: concurrent transactions and row locks (set DATABASE_URL)",
 )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The public pages and the helpers' feed are cached: no test sees another's pages."""
+    cache.clear()
 
 
 def a_working_monday(weeks_ahead: int = 2) -> datetime.date:

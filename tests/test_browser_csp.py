@@ -57,3 +57,13 @@ def test_helper_pages_and_the_admin_work_under_the_policy(new_page, helper, coor
     expect(admin.get_by_label("Name")).to_be_visible()
 
     assert violations == []
+
+
+def test_the_public_pages_and_the_poster_work_under_the_policy(page, office):
+    violations = _record_violations(page)
+    for path in ("/angebot/", "/angebot/bueros/", "/angebot/workshops/"):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.goto(f"/angebot/bueros/{office.pk}/aushang/")
+    expect(page.locator("svg.poster-qr")).to_be_visible()
+    assert violations == []

@@ -125,6 +125,13 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "helpers:feed_renew": {"GET": own(405), "POST": own(302)},
     # The feed's secret token is the key: no login, the same for everyone.
     "helpers:feed": {"GET": ANYONE_200, "POST": each(405)},
+    # The public pages: anyone, without login; read only.
+    "public:start": {"GET": ANYONE_200, "POST": each(405)},
+    "public:offices": {"GET": ANYONE_200, "POST": each(405)},
+    "public:office": {"GET": ANYONE_200, "POST": each(405)},
+    "public:poster": {"GET": ANYONE_200, "POST": each(405)},
+    "public:workshops": {"GET": ANYONE_200, "POST": each(405)},
+    "public:language": {"GET": each(302), "POST": each(405)},
     # Data protection: information and erasure are the coordinator's; an empty POST
     # (no confirmation) erases nothing.
     "privacy:information": {"GET": coordinator_only(200), "POST": coordinator_only(405)},
@@ -159,6 +166,8 @@ PATH_VALUES = {
     "helpers:availability_change": lambda w: {"pk": w["availability"].pk},
     "helpers:availability_end": lambda w: {"pk": w["availability"].pk},
     "helpers:feed": lambda w: {"token": w["feed_token"]},
+    "public:office": lambda w: {"pk": w["appointment"].office_id},
+    "public:poster": lambda w: {"pk": w["appointment"].office_id},
     "privacy:information": lambda w: {"pk": w["senior"].pk},
     "privacy:information_json": lambda w: {"pk": w["senior"].pk},
     "privacy:erase": lambda w: {"pk": w["senior"].pk},

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -213,9 +214,14 @@ def _template(reminder: Reminder) -> str:
     return f"outbox/{recipient}_{reminder.kind}.txt"
 
 
-def _render(reminder: Reminder, limit: int | None, now: datetime.datetime | None) -> str:
+def _render(
+    reminder: Reminder, limit: int | None, now: datetime.datetime | None, *, signed: bool = True
+) -> str:
     with translation.override("de"):
         text = render_to_string(_template(reminder), _context(reminder, limit, now))
+    # The town signs what seniors get (MESSAGE_SIGNATURE); helpers know who writes.
+    if signed and settings.MESSAGE_SIGNATURE and not reminder.helper_id:
+        text += " " + settings.MESSAGE_SIGNATURE
     return " ".join(text.split())
 
 
@@ -225,14 +231,17 @@ def render_text(reminder: Reminder, *, now: datetime.datetime | None = None) -> 
     another moment, e.g. an earlier attempt).
 
     SMS and call texts are GSM-7 and at most two segments: typed names are cut shorter
-    until they fit, and as a last resort the text itself is cut.
+    until they fit, then the town's signature is left off, and as a last resort the text
+    itself is cut.
     """
     if reminder.channel == Reminder.Channel.EMAIL:
         return _render(reminder, None, now)
-    for limit in _NAME_LIMITS:
-        text = gsm7(_render(reminder, limit, now))
-        if sms_segments(text) <= SMS_MAX_SEGMENTS:
-            return text
+    # The town's signature is dropped before anything is cut: the reply words matter more.
+    for signed in (True, False):
+        for limit in _NAME_LIMITS:
+            text = gsm7(_render(reminder, limit, now, signed=signed))
+            if sms_segments(text) <= SMS_MAX_SEGMENTS:
+                return text
     while sms_segments(text + "...") > SMS_MAX_SEGMENTS:
         text = text.rsplit(" ", 1)[0]
     return text + "..."

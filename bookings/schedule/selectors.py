@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import itertools
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -38,11 +37,6 @@ def senior_short_name(senior: Senior) -> str:
     """First name and the initial of the surname: all a helper needs to greet the person."""
     initial = senior.last_name[:1]
     return f"{senior.first_name} {initial}." if initial else senior.first_name
-
-
-def map_url(office: Office) -> str:
-    """A link that opens the office's address in a map (a browser, or the map app)."""
-    return "https://www.openstreetmap.org/search?" + urlencode({"query": office.address})
 
 
 def helper_appointments(helper: Helper) -> QuerySet[Appointment]:
@@ -104,7 +98,7 @@ class Entry:
 
     @property
     def map_url(self) -> str:
-        return map_url(self.office)
+        return self.office.map_url
 
 
 def _appointment_entry(appointment: Appointment) -> Entry:
