@@ -15,6 +15,8 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bookings.models import Appointment, InboundMessage, Registration, Senior
+from coordination.audit import record
+from coordination.models import AuditEntry
 
 
 def _cutoff(now: datetime.datetime) -> datetime.datetime:
@@ -51,4 +53,5 @@ def senior_anonymise(*, senior: Senior) -> Senior:
     senior.appointments.update(note="", cancellation_note="")
     # What they wrote may name them, their family or their illness.
     InboundMessage.objects.filter(Q(senior=senior) | Q(appointment__senior=senior)).update(body="")
+    record(AuditEntry.Action.ANONYMISED, senior, senior_id=senior.pk)
     return senior

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from bookings import services
 from bookings.inbound import reply_words
 from bookings.models import InboundMessage, RegistrationStatus, Reminder, SeatOffer
+from coordination.audit import acting_as
 
 _REACHED = [Reminder.Status.SENT, Reminder.Status.DELIVERED, Reminder.Status.ANSWERED]
 
@@ -107,6 +108,7 @@ def offer_reply_sms(*, seniors, meaning: str | None, body: str, sid: str) -> str
 
 
 @transaction.atomic
+@acting_as(via="reply")
 def offer_reply_keypad(*, reminder: Reminder, digits: str, call_sid: str) -> str:
     """A key pressed on an offer call: '1' takes the seat, '2' declines it."""
     accept = digits == "1"

@@ -23,6 +23,7 @@ from bookings.models import (
     Reminder,
     Senior,
 )
+from coordination.audit import acting_as
 
 
 def _latest_asked(seniors) -> Reminder | None:
@@ -78,6 +79,7 @@ def _record(**fields) -> InboundMessage | None:
 
 
 @transaction.atomic
+@acting_as(via="reply")
 def reply_sms(*, from_number: str, body: str, sid: str) -> str:
     """Act on an inbound SMS; returns the text to answer with ('' for none)."""
     seniors = list(Senior.objects.filter(phone=from_number))
@@ -112,6 +114,7 @@ def reply_sms(*, from_number: str, body: str, sid: str) -> str:
 
 
 @transaction.atomic
+@acting_as(via="reply")
 def reply_keypad(*, reminder: Reminder, digits: str, call_sid: str) -> str:
     """Act on a key pressed during a call: '1' confirm, '2' cancel. Returns what happened."""
     action = {"1": InboundMessage.Action.CONFIRMED, "2": InboundMessage.Action.CANCELLED}[digits]

@@ -9,12 +9,14 @@ from django_q.tasks import async_task
 
 from bookings.outbox.dispatch import dispatch_due
 from bookings.privacy import senior_anonymise, seniors_due_for_anonymisation
+from coordination.audit import acting_as
 
 DISPATCH_SCHEDULE = "reminders.dispatch"
 ANONYMISE_SCHEDULE = "privacy.anonymise_seniors"
 SEAT_OFFERS_SCHEDULE = "workshops.seat_offers_expire"
 
 
+@acting_as(via="job")
 def dispatch() -> int:
     return dispatch_due()
 
@@ -41,6 +43,7 @@ def dispatch_soon() -> None:
     async_task("bookings.outbox.tasks.dispatch", task_name="reminders.dispatch_soon", broker=broker)
 
 
+@acting_as(via="job")
 def seat_offers_expire() -> int:
     """Pass on waiting-list offers not answered in time or not deliverable."""
     # Imported here: the services import the outbox queue, which imports this module.
@@ -49,6 +52,7 @@ def seat_offers_expire() -> int:
     return expire()
 
 
+@acting_as(via="job")
 def anonymise_seniors() -> int:
     """Anonymise every senior whose retention time has run out; returns how many."""
     due = list(seniors_due_for_anonymisation())

@@ -8,6 +8,8 @@ redirects pending messages; its kind (mobile or landline) decides their channel.
 
 from __future__ import annotations
 
+import copy
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +19,8 @@ from bookings.outbox.queue import (
     reminders_redirect_for_senior,
     reminders_withdraw_for_senior,
 )
+from coordination.audit import changed_fields, record
+from coordination.models import AuditEntry
 
 # The fields whose change decides what the senior is sent.
 _REACH = ("phone", "preferred_channel", "reminder_consent")
@@ -33,11 +37,15 @@ def senior_update(*, senior: Senior, **fields) -> tuple[Senior, list[Reminder]]:
     invalid values; nothing is saved then.
     """
     senior = Senior.objects.select_for_update().get(pk=senior.pk)
+    stored = copy.copy(senior)
     before = {name: getattr(senior, name) for name in _REACH}
     for name, value in fields.items():
         setattr(senior, name, value)
     senior.full_clean()
     senior.save()
+    touched = changed_fields(stored, senior)
+    if touched:
+        record(AuditEntry.Action.CHANGED, senior, senior_id=senior.pk, fields=touched)
     changed = {name for name in _REACH if getattr(senior, name) != before[name]}
     if not changed:
         return senior, []
@@ -59,5 +67,6 @@ def senior_opt_out(*, phone: str) -> list[Senior]:
         if senior.opted_out_at is None:
             senior.opted_out_at = now
             senior.save(update_fields=["opted_out_at"])
+            record(AuditEntry.Action.CHANGED, senior, senior_id=senior.pk, fields=["opted_out_at"])
         reminders_withdraw_for_senior(senior)
     return seniors
