@@ -53,7 +53,12 @@ def _reservations_ahead(device: LoanDevice):
             appointment__status=AppointmentStatus.BOOKED,
             starts_at__gt=timezone.now(),
         )
-        .select_related("appointment__office", "appointment__helper__user", "appointment__senior")
+        .select_related(
+            "appointment__office",
+            "appointment__helper__user",
+            "appointment__senior",
+            "appointment__topic",
+        )
         .select_for_update(of=("self",))
     )
 
