@@ -22,6 +22,9 @@ class TopicAdmin(admin.ModelAdmin):
     list_filter = ["active"]
     search_fields = ["name"]
 
+    def save_model(self, request, obj, form, change) -> None:
+        services.topic_save(topic=obj)
+
 
 class AvailabilityInline(NamedInputsInline):
     model = Availability
