@@ -9,7 +9,14 @@ import pytest
 from django.urls import reverse
 
 from bookings import services
-from bookings.models import Appointment, LoanDevice, LoanReservation, Topic, Workshop
+from bookings.models import (
+    Appointment,
+    LoanDevice,
+    LoanReservation,
+    Reminder,
+    Topic,
+    Workshop,
+)
 from coordination.models import AuditEntry
 from tests.conftest import at, make_workshop
 
@@ -106,6 +113,26 @@ def test_it_changes_a_workshop_through_its_services(coordinator_client, office, 
         AuditEntry.Action.MOVED,
         AuditEntry.Action.CHANGED,
     ]
+
+
+def test_it_cancels_a_workshop_only_when_confirmed(
+    coordinator_client, office, topic, senior, monday
+):
+    workshop = make_workshop(office, topic, starts_at=at(monday, 14))
+    services.workshop_register(workshop=workshop, senior=senior)
+    url = reverse("coordinator:workshop_cancel", args=[workshop.pk])
+
+    unconfirmed = coordinator_client.post(url, follow=True)
+    workshop.refresh_from_db()
+    assert "Bitte bestätigen Sie die Absage" in unconfirmed.content.decode()
+    assert workshop.cancelled_at is None
+
+    coordinator_client.post(url, {"confirm": "1"})
+    workshop.refresh_from_db()
+    assert workshop.cancelled_at is not None
+    told = Reminder.objects.filter(registration__workshop=workshop, kind=Reminder.Kind.CANCELLED)
+    assert told.count() == 1
+    assert AuditEntry.objects.filter(object_type="workshop", action="cancelled").exists()
 
 
 def test_it_adds_and_changes_topics(coordinator_client, topic):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("workshops/", workshops.workshops, name="workshops"),
     path("workshops/neu/", workshops.workshop_create, name="workshop_add"),
     path("workshops/<int:pk>/", workshops.workshop, name="workshop"),
+    path("workshops/<int:pk>/absagen/", workshops.workshop_cancel, name="workshop_cancel"),
     path("themen/", catalogue.topics, name="topics"),
     path("themen/neu/", catalogue.topic_add, name="topic_add"),
     path("themen/<int:pk>/", catalogue.topic, name="topic"),

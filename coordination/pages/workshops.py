@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from bookings import services
 from bookings.desk.selectors import with_seat_counts
@@ -108,3 +109,22 @@ def workshop(request: HttpRequest, pk: int) -> HttpResponse:
         {"form": form, "workshop": workshop},
         status=422 if form.errors else 200,
     )
+
+
+@coordinator_view
+@require_POST
+def workshop_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel after a ticked confirmation: registered and waiting seniors and the helpers
+    are told, their seats and time freed (`workshop_cancel`)."""
+    workshop = get_object_or_404(Workshop, pk=pk)
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Bitte bestätigen Sie die Absage mit dem Häkchen."))
+    else:
+        try:
+            services.workshop_cancel(workshop=workshop)
+        except services.BookingError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            told = _("Der Workshop ist abgesagt. Angemeldete und Ehrenamtliche erfahren es.")
+            messages.success(request, told)
+    return redirect("coordinator:workshop", workshop.pk)
