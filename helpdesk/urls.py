@@ -23,5 +23,7 @@ urlpatterns = [
     path("koordination/", include("coordination.pages.urls")),
     path("", include(message_patterns)),
     path("ehrenamt/", include("bookings.schedule.urls")),
+    path("koordination/ratsuchende/", include("coordination.privacy.urls")),
+    path("datenschutz/", views.privacy_notice, name="privacy_notice"),
     path("", include("bookings.inbound.urls")),
 ]

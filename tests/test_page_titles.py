@@ -47,6 +47,8 @@ def desk_titles(client: Client, appointment, workshop, senior, monday) -> dict[s
             reverse("desk:book", args=[senior.pk]),
             {"topic": appointment.topic_id, "slot": taken},
         ),
+        "contact person": client.get(reverse("desk:contact_person", args=[senior.pk])),
+        "contact person, errors": client.post(reverse("desk:contact_person", args=[senior.pk])),
         "confirmation": client.get(reverse("desk:confirmation", args=[appointment.pk])),
         "appointment": client.get(reverse("desk:appointment", args=[appointment.pk])),
         "appointment, cancel error": client.post(reverse("desk:cancel", args=[appointment.pk])),
@@ -81,9 +83,13 @@ def helper_titles(client: Client, helper) -> dict[str, str]:
     return {state: title_of(response) for state, response in states.items()}
 
 
-def coordinator_titles(client: Client, workshop, helper, topic) -> dict[str, str]:
+def coordinator_titles(client: Client, senior, workshop, helper, topic) -> dict[str, str]:
     device = LoanDevice.objects.create(office=workshop.office, kind="ipad", label="iPad 1")
     states = {
+        "information": client.get(reverse("privacy:information", args=[senior.pk])),
+        "erase": client.get(reverse("privacy:erase", args=[senior.pk])),
+        "erase, errors": client.post(reverse("privacy:erase", args=[senior.pk]), {}),
+        "privacy notice": client.get(reverse("privacy_notice")),
         "audit trail": client.get(reverse("coordinator:audit_trail")),
         "audit trail, errors": client.get(reverse("coordinator:audit_trail"), {"since": "x"}),
         "closures": client.get(reverse("coordinator:closures")),
@@ -114,10 +120,7 @@ def test_it_gives_every_page_state_its_own_title(
     client.force_login(helper.user)
     titles |= {f"helper {state}": title for state, title in helper_titles(client, helper).items()}
     client.force_login(coordinator)
-    titles |= {
-        f"coordinator {state}": title
-        for state, title in coordinator_titles(client, workshop, helper, topic).items()
-    }
+    titles |= coordinator_titles(client, senior, workshop, helper, topic)
 
     repeated = {t: [s for s in titles if titles[s] == t] for t in titles.values()}
     assert not {t: s for t, s in repeated.items() if len(s) > 1}, "titles repeat"

@@ -55,8 +55,8 @@ def own(status, *, other_helper=None) -> dict[str, object]:
     }
 
 
-def coordinator(status) -> dict[str, object]:
-    """Coordinators only: everybody else logged in gets 403."""
+def coordinator_only(status) -> dict[str, object]:
+    """Coordinators get `status`; office staff and helpers 403."""
     return {**each(403), "anonymous": LOGIN, "coordinator": status}
 
 
@@ -86,6 +86,9 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "desk:senior_create": {"GET": desk(405), "POST": desk(422)},
     "desk:senior": {"GET": desk(200), "POST": desk(200)},
     "desk:book": {"GET": desk(405), "POST": desk(400)},
+    # An empty form is refused with its errors (422); removing needs no form.
+    "desk:contact_person": {"GET": desk(200), "POST": desk(422)},
+    "desk:contact_person_remove": {"GET": desk(405), "POST": desk(302)},
     "desk:appointment": {"GET": desk(200), "POST": desk(200)},
     "desk:confirmation": {"GET": desk(200), "POST": desk(200)},
     "desk:move": {"GET": desk(200), "POST": desk(400)},
@@ -107,21 +110,21 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "reminders_not_reached": {"GET": desk(200), "POST": desk(200)},
     # The coordinator's pages; an empty POST is refused with 422, or (a helper's form,
     # whose fields may all be empty) saved.
-    "coordinator:audit_trail": {"GET": coordinator(200), "POST": coordinator(200)},
-    "coordinator:closures": {"GET": coordinator(200), "POST": coordinator(422)},
-    "coordinator:closure_remove": {"GET": coordinator(405), "POST": coordinator(302)},
-    "coordinator:helpers": {"GET": coordinator(200), "POST": coordinator(200)},
-    "coordinator:helper": {"GET": coordinator(200), "POST": coordinator(302)},
-    "coordinator:workshops": {"GET": coordinator(200), "POST": coordinator(200)},
-    "coordinator:workshop_add": {"GET": coordinator(200), "POST": coordinator(422)},
-    "coordinator:workshop": {"GET": coordinator(200), "POST": coordinator(422)},
-    "coordinator:workshop_cancel": {"GET": coordinator(405), "POST": coordinator(302)},
-    "coordinator:topics": {"GET": coordinator(200), "POST": coordinator(200)},
-    "coordinator:topic_add": {"GET": coordinator(200), "POST": coordinator(422)},
-    "coordinator:topic": {"GET": coordinator(200), "POST": coordinator(422)},
-    "coordinator:devices": {"GET": coordinator(200), "POST": coordinator(200)},
-    "coordinator:device_add": {"GET": coordinator(200), "POST": coordinator(422)},
-    "coordinator:device": {"GET": coordinator(200), "POST": coordinator(422)},
+    "coordinator:audit_trail": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordinator:closures": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
+    "coordinator:closure_remove": {"GET": coordinator_only(405), "POST": coordinator_only(302)},
+    "coordinator:helpers": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordinator:helper": {"GET": coordinator_only(200), "POST": coordinator_only(302)},
+    "coordinator:workshops": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordinator:workshop_add": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
+    "coordinator:workshop": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
+    "coordinator:workshop_cancel": {"GET": coordinator_only(405), "POST": coordinator_only(302)},
+    "coordinator:topics": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordinator:topic_add": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
+    "coordinator:topic": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
+    "coordinator:devices": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordinator:device_add": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
+    "coordinator:device": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
     # The helpers' own pages: another helper's availability is not found.
     "helpers:appointments": {"GET": own(200), "POST": own(200)},
     "helpers:appointments_past": {"GET": own(200), "POST": own(200)},
@@ -140,6 +143,13 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "helpers:feed_renew": {"GET": own(405), "POST": own(302)},
     # The feed's secret token is the key: no login, the same for everyone.
     "helpers:feed": {"GET": ANYONE_200, "POST": each(405)},
+    # Data protection: information and erasure are the coordinator's; an empty POST
+    # (no confirmation) erases nothing.
+    "privacy:information": {"GET": coordinator_only(200), "POST": coordinator_only(405)},
+    "privacy:information_json": {"GET": coordinator_only(200), "POST": coordinator_only(405)},
+    "privacy:erase": {"GET": coordinator_only(200), "POST": coordinator_only(400)},
+    # The privacy notice is public.
+    "privacy_notice": {"GET": each(200), "POST": each(405)},
     "twilio_status": TWILIO,
     "twilio_sms": TWILIO,
     "twilio_call": TWILIO,
@@ -150,6 +160,8 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
 PATH_VALUES = {
     "desk:senior": lambda w: {"pk": w["senior"].pk},
     "desk:book": lambda w: {"pk": w["senior"].pk},
+    "desk:contact_person": lambda w: {"pk": w["senior"].pk},
+    "desk:contact_person_remove": lambda w: {"pk": w["senior"].pk},
     "desk:appointment": lambda w: {"pk": w["appointment"].pk},
     "desk:confirmation": lambda w: {"pk": w["appointment"].pk},
     "desk:move": lambda w: {"pk": w["appointment"].pk},
@@ -171,6 +183,9 @@ PATH_VALUES = {
     "helpers:availability_change": lambda w: {"pk": w["availability"].pk},
     "helpers:availability_end": lambda w: {"pk": w["availability"].pk},
     "helpers:feed": lambda w: {"token": w["feed_token"]},
+    "privacy:information": lambda w: {"pk": w["senior"].pk},
+    "privacy:information_json": lambda w: {"pk": w["senior"].pk},
+    "privacy:erase": lambda w: {"pk": w["senior"].pk},
     "twilio_status": lambda w: {"reminder_id": w["reminder"].pk},
     "twilio_call": lambda w: {"reminder_id": w["reminder"].pk},
     "twilio_keypad": lambda w: {"reminder_id": w["reminder"].pk},

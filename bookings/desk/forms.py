@@ -14,7 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bookings.availability import AFTERNOON, MORNING, SlotQuery, parse_cursor
-from bookings.models import CancellationReason, DeviceKind, Senior, Topic
+from bookings.models import CancellationReason, ContactPerson, DeviceKind, Senior, Topic
 from bookings.phones import PhoneFormField
 from helpdesk.day_bounds import check_day
 from neighborhoods.models import Office, Weekday
@@ -77,6 +77,18 @@ class SeniorForm(_CrispyMixin, forms.ModelForm):
             "preferred_channel",
             "reminder_consent",
         ]
+
+
+class ContactPersonForm(_CrispyMixin, forms.ModelForm):
+    """The senior's contact person; saved through `services.contact_person_save`. Bind it
+    to `ContactPerson(senior=…)` so that the senior's own number is refused."""
+
+    phone = PhoneFormField(label=_("Telefon"))
+
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "relation", "phone", "consent", "copies_wished"]
+        help_texts = {"name": _("Vor- und Nachname, so wie die Person sich am Telefon meldet.")}
 
 
 class SlotSearchForm(_CrispyMixin, forms.Form):

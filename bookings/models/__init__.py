@@ -22,7 +22,7 @@ from bookings.models.appointments import (  # noqa: E402
 )
 from bookings.models.helpers import Absence, Availability, Helper, Topic  # noqa: E402
 from bookings.models.outbox import InboundMessage, Reminder  # noqa: E402
-from bookings.models.seniors import Senior  # noqa: E402
+from bookings.models.seniors import ContactPerson, Senior  # noqa: E402
 from bookings.models.workshops import (  # noqa: E402
     Registration,
     RegistrationStatus,
@@ -37,6 +37,7 @@ __all__ = [
     "Assignment",
     "Availability",
     "CancellationReason",
+    "ContactPerson",
     "DeviceKind",
     "Helper",
     "InboundMessage",

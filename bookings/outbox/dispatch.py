@@ -29,7 +29,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.models import AppointmentStatus, RegistrationStatus, Reminder
+from bookings.models import (
+    AppointmentStatus,
+    ContactPerson,
+    RegistrationStatus,
+    Reminder,
+    Senior,
+)
 from bookings.outbox.claims import _claim_batch, _finish
 from bookings.outbox.texts import render_subject, render_text
 from bookings.outbox.transports import Message, SendResult, TransportError, transport_for
@@ -70,6 +76,12 @@ def _address(reminder: Reminder) -> str | None:
             return helper.user.email or None
         return str(helper.phone) if helper.phone else None
     senior = reminder.senior
+    if reminder.addressee == Reminder.Addressee.CONTACT:
+        # Read now: a contact removed, or who took back consent or sent STOP, gets nothing.
+        contact = getattr(senior, "contact_person", None)
+        if contact is None or contact.copy_channel == Senior.Channel.NONE:
+            return None
+        return str(contact.phone)
     if senior.opted_out_at or not senior.phone:
         return None
     return str(senior.phone)
@@ -104,17 +116,23 @@ def _obsolete(reminder: Reminder, now: datetime.datetime) -> bool:
         gone = registration.status == RegistrationStatus.CANCELLED or workshop.cancelled_at
         return bool(gone) or workshop.starts_at <= now
     appointment = reminder.appointment
+    if reminder.kind == Reminder.Kind.FEEDBACK:
+        # Asked after the appointment, and only while it counts as attended.
+        return appointment.status != AppointmentStatus.ATTENDED
     return appointment.status == AppointmentStatus.CANCELLED or appointment.starts_at <= now
 
 
 def _opt_out(reminder: Reminder, now: datetime.datetime) -> None:
-    """Twilio says the senior sent STOP: nothing more goes to them (invariant 6)."""
-    type(reminder.senior).objects.filter(pk=reminder.senior_id, opted_out_at__isnull=True).update(
-        opted_out_at=now
-    )
-    Reminder.objects.filter(senior_id=reminder.senior_id, status=Reminder.Status.PENDING).exclude(
-        pk=reminder.pk
-    ).update(status=Reminder.Status.CANCELLED, updated_at=now)
+    """Twilio says the recipient sent STOP: nothing more goes to them (invariant 6). A
+    contact person's STOP stops the copies only, not the senior's own messages."""
+    if reminder.addressee == Reminder.Addressee.CONTACT:
+        recipient = ContactPerson.objects.filter(senior_id=reminder.senior_id)
+    else:
+        recipient = Senior.objects.filter(pk=reminder.senior_id)
+    recipient.filter(opted_out_at__isnull=True).update(opted_out_at=now)
+    Reminder.objects.filter(
+        senior_id=reminder.senior_id, addressee=reminder.addressee, status=Reminder.Status.PENDING
+    ).exclude(pk=reminder.pk).update(status=Reminder.Status.CANCELLED, updated_at=now)
 
 
 def _record_error(reminder: Reminder, error: TransportError, now: datetime.datetime) -> None:
@@ -126,7 +144,7 @@ def _record_error(reminder: Reminder, error: TransportError, now: datetime.datet
         if reminder.senior_id and error.code == UNSUBSCRIBED:
             _opt_out(reminder, now)
         if (
-            reminder.senior_id
+            reminder.calls_when_no_sms
             and reminder.channel == Reminder.Channel.SMS
             and error.code in NO_SMS_POSSIBLE
         ):

@@ -206,6 +206,8 @@ def _template(reminder: Reminder) -> str:
         recipient = "workshop"
     elif reminder.workshop_id:
         recipient = "helper_workshop"
+    elif reminder.addressee == Reminder.Addressee.CONTACT:
+        recipient = "contact"  # a copy of the senior's message, naming whose it is
     else:
         recipient = "helper" if reminder.helper_id else "senior"
     return f"outbox/{recipient}_{reminder.kind}.txt"
