@@ -27,6 +27,8 @@ from bookings.models import (
     Reminder,
     Senior,
 )
+from coordination.audit import record
+from coordination.models import AuditEntry
 
 
 def _cutoff(now: datetime.datetime) -> datetime.datetime:
@@ -65,6 +67,7 @@ def senior_anonymise(*, senior: Senior) -> Senior:
     senior.appointments.update(note="", cancellation_note="")
     # What they wrote may name them, their family or their illness.
     InboundMessage.objects.filter(Q(senior=senior) | Q(appointment__senior=senior)).update(body="")
+    record(AuditEntry.Action.ANONYMISED, senior, senior_id=senior.pk)
     return senior
 
 

@@ -116,5 +116,12 @@ def role_required(allowed: Callable[..., bool]):
 desk_view = role_required(is_office_staff)
 # Users with a Helper profile: their own pages.
 helper_required = role_required(is_helper)
-# Coordinators only: the data-protection duties (information, erasure).
+# Coordinators only: their pages under /koordination/ and the data-protection duties
+# (information, erasure).
 coordinator_view = role_required(is_coordinator)
+
+
+def role_context(request: HttpRequest) -> dict[str, Callable[[], bool]]:
+    """`user_is_coordinator` for the navigation; a callable, so pages that never show it
+    pay no query."""
+    return {"user_is_coordinator": lambda: is_coordinator(request.user)}

@@ -8,6 +8,7 @@ without each caller passing it along.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -39,11 +40,36 @@ _SYSTEM = Actor(via="system")
 
 @contextmanager
 def acting_as(user=None, via: str = "") -> Iterator[None]:
+    """Record `user` (or nobody) and `via` ("web", "reply", "job") as the actor of every
+    entry written inside; also usable as a decorator on a reply handler or a task."""
     token = _actor.set(Actor(user=user, via=via))
     try:
         yield
     finally:
         _actor.reset(token)
+
+
+def _plain(value):
+    """Times as ISO strings (in UTC, as stored), so the entry is plain JSON."""
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return sorted(_plain(item) for item in value)
+    if isinstance(value, str | int | bool) or value is None:
+        return value
+    # A model instance or free text would risk personal data in the trail.
+    raise TypeError(f"audit changes hold ids, codes, field names and times, not {type(value)}")
+
+
+def changed_fields(before: models.Model, after: models.Model) -> list[str]:
+    """The names of the stored fields whose values differ between two states of a row."""
+    return [
+        field.name
+        for field in after._meta.concrete_fields
+        if not field.primary_key and getattr(before, field.attname) != getattr(after, field.attname)
+    ]
 
 
 def record(
@@ -54,7 +80,12 @@ def record(
     senior_id: int | None = None,
     **changes,
 ) -> AuditEntry:
-    """Write one entry. `changes` holds field names and times only, never personal data."""
+    """Write one entry (one INSERT) for `action` (an `AuditEntry.Action`) on `obj`.
+
+    `changes` holds field names, codes, ids and times only, never names, numbers or
+    texts; for a move `from`/`to` are the old and new start. Call it inside the
+    service's transaction, so the entry exists exactly when the change does.
+    """
     actor = _actor.get() or _SYSTEM
     return AuditEntry.objects.create(
         actor_id=actor.user_id,
@@ -64,7 +95,7 @@ def record(
         object_id=obj.pk,
         office_id=office_id,
         senior_id=senior_id,
-        changes=changes,
+        changes={key: _plain(value) for key, value in changes.items()},
     )
 
 

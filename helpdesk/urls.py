@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("buero/", include("bookings.desk.urls")),
+    path("koordination/", include("coordination.pages.urls")),
     path("", include(message_patterns)),
     path("ehrenamt/", include("bookings.schedule.urls")),
     path("angebot/", include("bookings.public.urls")),

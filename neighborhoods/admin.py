@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
+from helpdesk.admin_site import CHECKBOXES, NamedInputsInline
 from neighborhoods.models import Closure, District, Office, OpeningHours
 
 
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(NamedInputsInline):
     model = OpeningHours
     extra = 0
 
 
-class ClosureInline(admin.TabularInline):
+class ClosureInline(NamedInputsInline):
     model = Closure
     extra = 0
 
@@ -48,7 +50,7 @@ class OfficeAdmin(admin.ModelAdmin):
     list_display = ["name", "district", "street", "phone", "active"]
     list_filter = ["active", "district"]
     search_fields = ["name", "street"]
-    filter_horizontal = ["staff"]
+    formfield_overrides = {models.ManyToManyField: CHECKBOXES}
     inlines = [OpeningHoursInline, ClosureInline]
 
     def save_formset(self, request, form, formset, change) -> None:

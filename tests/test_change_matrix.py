@@ -45,6 +45,8 @@ from bookings.models import (
     Appointment,
     Assignment,
     Availability,
+    LoanDevice,
+    LoanReservation,
     Registration,
     Reminder,
     SeatOffer,
@@ -62,7 +64,7 @@ from tests.test_staff_desk import slot_cursor
 from tests.test_twilio_webhooks import BASE, signed_post
 from tests.test_workshop_admin import workshop_form
 
-PLACES = {"desk", "helper pages", "admin", "reply", "job"}
+PLACES = {"desk", "helper pages", "admin", "reply", "job", "coordinator pages"}
 
 
 # --- The world ----------------------------------------------------------------------------
@@ -100,6 +102,10 @@ class World:
     def desk(self, name: str, data: dict, *args):
         self.login(self.staff)
         return self.client.post(reverse(f"desk:{name}", args=args), data)
+
+    def coordinator_page(self, name: str, data: dict, *args):
+        self.login(make_user(group=roles.COORDINATOR, first_name="Karin"))
+        return self.client.post(reverse(f"coordinator:{name}", args=args), data)
 
     def helper_page(self, name: str, data: dict, *args):
         self.login(self.sabine.user)
@@ -644,6 +650,68 @@ def twilio_key(digits: str) -> Callable[[World], object]:
 
 def job_seat_offers_expire(w: World):
     return tasks.seat_offers_expire()
+
+
+def coordinator_closure_add(w: World):
+    day = w.monday.isoformat()
+    return w.coordinator_page(
+        "closures", {"office": w.office.pk, "starts_on": day, "ends_on": day, "reason": "Umzug"}
+    )
+
+
+def coordinator_closure_remove(w: World):
+    return w.coordinator_page("closure_remove", {}, w.office.closures.get().pk)
+
+
+def _sabine_form(w: World, **changes) -> dict:
+    data = {"active": "on", "offices": [w.office.pk], "topics": [w.topic.pk]}
+    return {key: value for key, value in {**data, **changes}.items() if value is not None}
+
+
+def coordinator_helper_inactive(w: World):
+    return w.coordinator_page("helper", _sabine_form(w, active=None), w.sabine.pk)
+
+
+def coordinator_helper_without_topics(w: World):
+    return w.coordinator_page("helper", _sabine_form(w, topics=None), w.sabine.pk)
+
+
+def coordinator_topic_off(w: World):
+    data = {"name": w.topic.name, "duration_minutes": w.topic.duration_minutes}
+    return w.coordinator_page("topic", data, w.topic.pk)
+
+
+def ipad_reserved(w: World) -> None:
+    """Gertrud borrows the office's only iPad for her appointment."""
+    device = LoanDevice.objects.create(office=w.office, kind="ipad", label="iPad 1")
+    appointment = w.appointment
+    LoanReservation.objects.create(
+        device=device,
+        appointment=appointment,
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+    )
+
+
+def coordinator_device_off(w: World):
+    device = LoanDevice.objects.get()
+    data = {"office": w.office.pk, "kind": device.kind, "label": device.label}
+    return w.coordinator_page("device", data, device.pk)
+
+
+def coordinator_workshop_create(w: World):
+    tuesday = w.monday + datetime.timedelta(days=1)
+    data = {
+        "office": w.office.pk,
+        "title": "Fotos vom Handy",
+        "topic": w.topic.pk,
+        "day": tuesday.isoformat(),
+        "starts": "14:00",
+        "ends": "16:00",
+        "seats": 6,
+        "helpers": [w.sabine.pk],
+    }
+    return w.coordinator_page("workshop_add", data)
 
 
 # --- The table -------------------------------------------------------------------------------
@@ -1599,6 +1667,57 @@ ROWS = [
             offer_not_delivered,
         ),
         status=None,
+    ),
+    Row(
+        "closure",
+        "coordinator pages",
+        "closure_record",
+        coordinator_closure_add,
+        HELD,
+        flagged=True,
+        mails=1,
+    ),
+    Row(
+        "closure removed",
+        "coordinator pages",
+        "closure_remove",
+        coordinator_closure_remove,
+        BOOKED,
+        given=(closed_on_monday,),
+    ),
+    Row(
+        "helper deactivated",
+        "coordinator pages",
+        "helper_deactivate",
+        coordinator_helper_inactive,
+        HELD,
+        flagged=True,
+        mails=1,
+    ),
+    Row(
+        "helper's topics changed (booked appointments stay)",
+        "coordinator pages",
+        "helper_topics_set",
+        coordinator_helper_without_topics,
+        BOOKED,
+    ),
+    Row("topic switched off", "coordinator pages", "topic_save", coordinator_topic_off, BOOKED),
+    Row(
+        "lent device switched off, no other free",
+        "coordinator pages",
+        "loan_device_save",
+        coordinator_device_off,
+        HELD,
+        flagged=True,
+        mails=1,
+        given=(ipad_reserved,),
+    ),
+    Row(
+        "workshop planned",
+        "coordinator pages",
+        "workshop_create",
+        coordinator_workshop_create,
+        BOOKED,
     ),
 ]
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from bookings.models import Availability
+from bookings.models import Availability, LoanDevice
 from bookings.services import appointment_book, workshop_register
 from tests.conftest import at, make_workshop
 
@@ -83,18 +83,36 @@ def helper_titles(client: Client, helper) -> dict[str, str]:
     return {state: title_of(response) for state, response in states.items()}
 
 
-def coordinator_titles(client: Client, senior) -> dict[str, str]:
+def coordinator_titles(client: Client, senior, workshop, helper, topic) -> dict[str, str]:
+    device = LoanDevice.objects.create(office=workshop.office, kind="ipad", label="iPad 1")
     states = {
         "information": client.get(reverse("privacy:information", args=[senior.pk])),
         "erase": client.get(reverse("privacy:erase", args=[senior.pk])),
         "erase, errors": client.post(reverse("privacy:erase", args=[senior.pk]), {}),
         "privacy notice": client.get(reverse("privacy_notice")),
+        "audit trail": client.get(reverse("coordinator:audit_trail")),
+        "audit trail, errors": client.get(reverse("coordinator:audit_trail"), {"since": "x"}),
+        "closures": client.get(reverse("coordinator:closures")),
+        "closures, errors": client.post(reverse("coordinator:closures"), {}),
+        "helpers": client.get(reverse("coordinator:helpers")),
+        "helper": client.get(reverse("coordinator:helper", args=[helper.pk])),
+        "workshops": client.get(reverse("coordinator:workshops")),
+        "new workshop": client.get(reverse("coordinator:workshop_add")),
+        "new workshop, errors": client.post(reverse("coordinator:workshop_add"), {}),
+        "workshop": client.get(reverse("coordinator:workshop", args=[workshop.pk])),
+        "topics": client.get(reverse("coordinator:topics")),
+        "new topic": client.get(reverse("coordinator:topic_add")),
+        "topic": client.get(reverse("coordinator:topic", args=[topic.pk])),
+        "topic, errors": client.post(reverse("coordinator:topic", args=[topic.pk]), {}),
+        "devices": client.get(reverse("coordinator:devices")),
+        "new device": client.get(reverse("coordinator:device_add")),
+        "device": client.get(reverse("coordinator:device", args=[device.pk])),
     }
     return {state: title_of(response) for state, response in states.items()}
 
 
 def test_it_gives_every_page_state_its_own_title(
-    client, office_staff, helper, coordinator, world, senior, monday
+    client, office_staff, coordinator, helper, topic, world, senior, monday
 ):
     appointment, workshop = world
     client.force_login(office_staff)
@@ -102,7 +120,7 @@ def test_it_gives_every_page_state_its_own_title(
     client.force_login(helper.user)
     titles |= {f"helper {state}": title for state, title in helper_titles(client, helper).items()}
     client.force_login(coordinator)
-    titles |= coordinator_titles(client, senior)
+    titles |= coordinator_titles(client, senior, workshop, helper, topic)
 
     repeated = {t: [s for s in titles if titles[s] == t] for t in titles.values()}
     assert not {t: s for t, s in repeated.items() if len(s) > 1}, "titles repeat"

@@ -19,7 +19,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bookings import services
-from bookings.models import InboundMessage, Registration, Reminder
+from bookings.models import InboundMessage, LoanDevice, Registration, Reminder
+from neighborhoods.models import Closure
 from tests.conftest import at, make_user, make_workshop
 
 ROLES = ("anonymous", "helper", "other_helper", "staff", "other_staff", "coordinator")
@@ -107,6 +108,23 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     # Marking read is limited to the replies of the user's own offices.
     "reminders_mark_read": {"GET": each(405), "POST": {**desk(302), "other_staff": 404}},
     "reminders_not_reached": {"GET": desk(200), "POST": desk(200)},
+    # The coordinator's pages; an empty POST is refused with 422, or (a helper's form,
+    # whose fields may all be empty) saved.
+    "coordinator:audit_trail": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordinator:closures": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
+    "coordinator:closure_remove": {"GET": coordinator_only(405), "POST": coordinator_only(302)},
+    "coordinator:helpers": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordinator:helper": {"GET": coordinator_only(200), "POST": coordinator_only(302)},
+    "coordinator:workshops": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordinator:workshop_add": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
+    "coordinator:workshop": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
+    "coordinator:workshop_cancel": {"GET": coordinator_only(405), "POST": coordinator_only(302)},
+    "coordinator:topics": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordinator:topic_add": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
+    "coordinator:topic": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
+    "coordinator:devices": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordinator:device_add": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
+    "coordinator:device": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
     # The helpers' own pages: another helper's availability is not found.
     "helpers:appointments": {"GET": own(200), "POST": own(200)},
     "helpers:appointments_past": {"GET": own(200), "POST": own(200)},
@@ -163,6 +181,12 @@ PATH_VALUES = {
     "desk:registration_promote": lambda w: {"pk": w["registration"].pk},
     "desk:hand_over": lambda w: {"pk": w["appointment"].pk},
     "reminders_mark_read": lambda w: {"message_id": w["message"].pk},
+    "coordinator:closure_remove": lambda w: {"pk": w["closure"].pk},
+    "coordinator:helper": lambda w: {"pk": w["helper"].pk},
+    "coordinator:workshop": lambda w: {"pk": w["workshop"].pk},
+    "coordinator:workshop_cancel": lambda w: {"pk": w["workshop"].pk},
+    "coordinator:topic": lambda w: {"pk": w["topic"].pk},
+    "coordinator:device": lambda w: {"pk": w["device"].pk},
     "helpers:availability_change": lambda w: {"pk": w["availability"].pk},
     "helpers:availability_end": lambda w: {"pk": w["availability"].pk},
     "helpers:feed": lambda w: {"token": w["feed_token"]},
@@ -230,6 +254,12 @@ def world(senior, helper, other_helper, office, other_office, topic, monday):
         "availability": helper.availabilities.order_by("pk").first(),
         "feed_token": helper.feed_token,
         "reminder": appointment.reminders.first(),
+        "closure": Closure.objects.create(
+            office=office, starts_on=monday, ends_on=monday, reason="Umzug"
+        ),
+        "helper": helper,
+        "topic": topic,
+        "device": LoanDevice.objects.create(office=office, kind="ipad", label="iPad 1"),
     }
 
 

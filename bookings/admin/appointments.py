@@ -79,9 +79,14 @@ class AppointmentAdmin(admin.ModelAdmin):
 
 @admin.register(LoanDevice)
 class LoanDeviceAdmin(admin.ModelAdmin):
+    """A device switched off hands its reservations on (`loan_device_save`)."""
+
     list_display = ["label", "kind", "office", "active"]
     list_filter = ["office", "kind", "active"]
     search_fields = ["label"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.loan_device_save(device=obj)
 
 
 @admin.register(LoanReservation)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bookings import services
@@ -12,6 +13,7 @@ from bookings.models import (
     Helper,
     Topic,
 )
+from helpdesk.admin_site import CHECKBOXES, NamedInputsInline
 
 
 @admin.register(Topic)
@@ -20,13 +22,16 @@ class TopicAdmin(admin.ModelAdmin):
     list_filter = ["active"]
     search_fields = ["name"]
 
+    def save_model(self, request, obj, form, change) -> None:
+        services.topic_save(topic=obj)
 
-class AvailabilityInline(admin.TabularInline):
+
+class AvailabilityInline(NamedInputsInline):
     model = Availability
     extra = 0
 
 
-class AbsenceInline(admin.TabularInline):
+class AbsenceInline(NamedInputsInline):
     model = Absence
     extra = 0
 
@@ -99,7 +104,7 @@ class HelperAdmin(admin.ModelAdmin):
     list_display = ["__str__", "active", "notify_by", "may_see_senior_phones"]
     list_filter = ["active", "offices", "topics"]
     search_fields = ["user__first_name", "user__last_name", "user__username"]
-    filter_horizontal = ["topics", "offices"]
+    formfield_overrides = {models.ManyToManyField: CHECKBOXES}
     inlines = [AvailabilityInline, AbsenceInline]
     list_select_related = ["user"]
     actions = [deactivate_helpers]
@@ -120,10 +125,13 @@ class HelperAdmin(admin.ModelAdmin):
         if "offices" not in form.cleaned_data:  # a form without the field changes none
             super().save_related(request, form, formsets, change)
             return
-        # The offices are left to the services, so save_m2m must not set them.
+        # Offices and topics are left to the services, so save_m2m must not set them.
         wanted = set(form.cleaned_data.pop("offices"))
+        topics = form.cleaned_data.pop("topics", None)
         super().save_related(request, form, formsets, change)
         helper = form.instance
+        if topics is not None:
+            services.helper_topics_set(helper=helper, topics=topics)
         current = set(helper.offices.all())
         for office in current - wanted:
             services.helper_office_remove(helper=helper, office=office)

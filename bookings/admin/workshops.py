@@ -15,9 +15,10 @@ from bookings.models import (
     SeatOffer,
     Workshop,
 )
+from helpdesk.admin_site import NamedInputsAdmin, NamedInputsInline
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(NamedInputsInline):
     model = Assignment
     fields = ["helper"]
     extra = 1
@@ -39,7 +40,7 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(NamedInputsAdmin):
     """Saves go through the services; a refusal is shown as the service's German message
     (the change is rolled back), never as an error page."""
 

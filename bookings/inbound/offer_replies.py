@@ -16,6 +16,7 @@ from bookings import services
 from bookings.inbound import reply_words
 from bookings.inbound.recipients import sent_to
 from bookings.models import InboundMessage, RegistrationStatus, Reminder, SeatOffer
+from coordination.audit import acting_as
 
 _REACHED = [Reminder.Status.SENT, Reminder.Status.DELIVERED, Reminder.Status.ANSWERED]
 
@@ -108,6 +109,7 @@ def offer_reply_sms(*, number: str, meaning: str | None, body: str, sid: str) ->
 
 
 @transaction.atomic
+@acting_as(via="reply")
 def offer_reply_keypad(*, reminder: Reminder, digits: str, call_sid: str) -> str:
     """A key pressed on an offer call: '1' takes the seat, '2' declines it."""
     accept = digits == "1"

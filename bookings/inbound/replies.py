@@ -26,6 +26,7 @@ from bookings.models import (
     InboundMessage,
     Reminder,
 )
+from coordination.audit import acting_as
 
 
 def _latest_asked(number: str) -> Reminder | None:
@@ -85,6 +86,7 @@ def _record(**fields) -> InboundMessage | None:
 
 
 @transaction.atomic
+@acting_as(via="reply")
 def reply_sms(*, from_number: str, body: str, sid: str) -> str:
     """Act on an inbound SMS; returns the text to answer with ('' for none)."""
     meaning = reply_words.reply_meaning(body)
@@ -128,6 +130,7 @@ def reply_sms(*, from_number: str, body: str, sid: str) -> str:
 
 
 @transaction.atomic
+@acting_as(via="reply")
 def reply_keypad(*, reminder: Reminder, digits: str, call_sid: str) -> str:
     """Act on a key pressed during a call: '1' confirm, '2' cancel. Returns what happened."""
     action = {"1": InboundMessage.Action.CONFIRMED, "2": InboundMessage.Action.CANCELLED}[digits]

@@ -13,6 +13,7 @@ from bookings.privacy import (
     senior_anonymise,
     seniors_due_for_anonymisation,
 )
+from coordination.audit import acting_as
 
 DISPATCH_SCHEDULE = "reminders.dispatch"
 ANONYMISE_SCHEDULE = "privacy.anonymise_seniors"
@@ -20,6 +21,7 @@ MESSAGE_RETENTION_SCHEDULE = "privacy.expire_message_contents"
 SEAT_OFFERS_SCHEDULE = "workshops.seat_offers_expire"
 
 
+@acting_as(via="job")
 def dispatch() -> int:
     return dispatch_due()
 
@@ -46,6 +48,7 @@ def dispatch_soon() -> None:
     async_task("bookings.outbox.tasks.dispatch", task_name="reminders.dispatch_soon", broker=broker)
 
 
+@acting_as(via="job")
 def seat_offers_expire() -> int:
     """Pass on waiting-list offers not answered in time or not deliverable."""
     # Imported here: the services import the outbox queue, which imports this module.
@@ -54,6 +57,7 @@ def seat_offers_expire() -> int:
     return expire()
 
 
+@acting_as(via="job")
 def anonymise_seniors() -> int:
     """Anonymise every senior whose retention time has run out; returns how many."""
     due = list(seniors_due_for_anonymisation())

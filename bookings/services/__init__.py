@@ -24,12 +24,14 @@ from bookings.services.appointments import (
     appointment_move,
     appointment_note,
 )
+from bookings.services.catalogue import loan_device_save, topic_save
 from bookings.services.closures import closure_change, closure_record, closure_remove
 from bookings.services.helper_roster import (
     helper_deactivate,
     helper_office_add,
     helper_office_remove,
     helper_reactivate,
+    helper_topics_set,
 )
 from bookings.services.helper_time import (
     absence_change,
@@ -57,6 +59,7 @@ from bookings.services.workshops import (
     registration_cancel,
     registration_mark,
     workshop_cancel,
+    workshop_create,
     workshop_move,
     workshop_register,
     workshop_resize,
@@ -93,6 +96,8 @@ __all__ = [
     "helper_office_add",
     "helper_office_remove",
     "helper_reactivate",
+    "helper_topics_set",
+    "loan_device_save",
     "registration_cancel",
     "registration_mark",
     "registration_promote",
@@ -104,6 +109,8 @@ __all__ = [
     "senior_erase",
     "senior_opt_out",
     "senior_update",
+    "topic_save",
+    "workshop_create",
     "workshop_register",
     "workshop_resize",
     "workshop_retitle",

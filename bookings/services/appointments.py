@@ -31,7 +31,21 @@ from bookings.services._guards import (
     _senior_guard,
     atomic_retrying,
 )
+from coordination.audit import record
+from coordination.models import AuditEntry
 from neighborhoods.models import Office
+
+Action = AuditEntry.Action
+
+
+def _record(action: str, appointment: Appointment, **changes) -> None:
+    record(
+        action,
+        appointment,
+        office_id=appointment.office_id,
+        senior_id=appointment.senior_id,
+        **changes,
+    )
 
 
 @atomic_retrying
@@ -84,6 +98,7 @@ def appointment_book(
     if loan_device_kind:
         _reserve_loan_device(appointment, loan_device_kind)
     reminders_for_new(appointment, kind=Reminder.Kind.CONFIRMATION)
+    _record(Action.BOOKED, appointment, to=starts_at)
     return appointment
 
 
@@ -111,6 +126,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str, note: str = "")
     LoanReservation.objects.filter(appointment=appointment).delete()
     reminders_cancel_held(appointment)
     reminders_for_cancellation(appointment)
+    _record(Action.CANCELLED, appointment, reason=reason, fields=["status"])
     return appointment
 
 
@@ -132,6 +148,16 @@ def appointment_move(
     _check_slot(helper, office, starts_at, ends_at, appointment.topic)
     loan_kind = None
     previous_helper = appointment.helper
+    moved_from = appointment.starts_at
+    changed = [
+        name
+        for name, old, new in (
+            ("starts_at", appointment.starts_at, starts_at),
+            ("helper", appointment.helper_id, helper.pk),
+            ("office", appointment.office_id, office.pk),
+        )
+        if old != new
+    ]
     reservation = LoanReservation.objects.filter(appointment=appointment).first()
     if reservation:
         loan_kind = reservation.device.kind
@@ -152,6 +178,7 @@ def appointment_move(
     # Messages held while it needed rebooking are about the old slot.
     reminders_cancel_held(appointment)
     reminders_for_move(appointment, previous_helper=previous_helper)
+    _record(Action.MOVED, appointment, fields=changed, to=starts_at, **{"from": moved_from})
     return appointment
 
 
@@ -174,6 +201,7 @@ def appointment_mark(*, appointment: Appointment, status: str) -> Appointment:
         reminder_for_feedback(appointment)
     else:
         reminders_withdraw_feedback(appointment)
+    _record(Action.MARKED, appointment, status=status)
     return appointment
 
 
@@ -184,4 +212,5 @@ def appointment_note(*, appointment: Appointment, note: str) -> Appointment:
     appointment.note = note
     appointment.full_clean()
     appointment.save(update_fields=["note", "updated_at"])
+    _record(Action.NOTED, appointment, fields=["note"])
     return appointment

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from bookings.models import Appointment, Workshop
 from bookings.services.rebooking import booked_ahead, rebooking_recheck, rebooking_tell_offices
+from coordination.audit import changed_fields, record
+from coordination.models import AuditEntry
 from helpdesk.localtime import local_days
 from neighborhoods.models import Closure, Office
 
@@ -73,6 +75,14 @@ def closure_record(
     closure.full_clean()
     closure.save()
     flagged, _released = _recheck(closure, [(starts_on, ends_on)])
+    record(
+        AuditEntry.Action.CREATED,
+        closure,
+        office_id=office.pk,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        flagged=[a.pk for a in flagged],
+    )
     return closure, flagged
 
 
@@ -87,8 +97,18 @@ def closure_change(*, closure: Closure) -> tuple[list[Appointment], list[Appoint
     if before.office_id != closure.office_id:
         released = rebooking_recheck(_in_days(before.office, ranges[:1]))[1]
         flagged, more = _recheck(closure, ranges[1:])
-        return flagged, released + more
-    return _recheck(closure, ranges)
+        released += more
+    else:
+        flagged, released = _recheck(closure, ranges)
+    record(
+        AuditEntry.Action.CHANGED,
+        closure,
+        office_id=closure.office_id,
+        fields=changed_fields(before, closure),
+        flagged=[a.pk for a in flagged],
+        released=[a.pk for a in released],
+    )
+    return flagged, released
 
 
 @transaction.atomic
@@ -96,6 +116,14 @@ def closure_remove(*, closure: Closure) -> list[Appointment]:
     """Open the office again on these days: appointments flagged only because of the
     closure lose the flag and their held messages go out. Returns those appointments."""
     office, days = closure.office, [(closure.starts_on, closure.ends_on)]
+    # Recorded first: after the delete the closure has no id to name.
+    record(
+        AuditEntry.Action.REMOVED,
+        closure,
+        office_id=office.pk,
+        starts_on=closure.starts_on,
+        ends_on=closure.ends_on,
+    )
     closure.delete()
     _flagged, released = rebooking_recheck(_in_days(office, days))
     return released

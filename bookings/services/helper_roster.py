@@ -1,4 +1,5 @@
-"""Who helps where: a helper leaving (deactivated) or leaving an office, and coming back.
+"""Who helps where and with what: a helper leaving (deactivated) or leaving an office,
+coming back, and the topics they help with.
 
 Nothing is cancelled: the helper's booked appointments that become impossible are
 flagged "needs rebooking", their messages held and the offices told
@@ -11,9 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.models import Appointment, Helper, Workshop
+from bookings.models import Appointment, Helper, Topic, Workshop
 from bookings.services.rebooking import booked_ahead, rebooking_recheck, rebooking_tell_offices
+from coordination.audit import record
+from coordination.models import AuditEntry
 from neighborhoods.models import Office
+
+Action = AuditEntry.Action
 
 
 def _future_workshops(helper: Helper, office: Office | None = None):
@@ -35,6 +40,7 @@ def helper_deactivate(*, helper: Helper) -> list[Appointment]:
     helper.active = False
     helper.save(update_fields=["active"])
     flagged, _released = rebooking_recheck(booked_ahead(helper.appointments.all()))
+    record(Action.DEACTIVATED, helper, fields=["active"], flagged=[a.pk for a in flagged])
     rebooking_tell_offices(
         subject=lambda: _subject(helper),
         cause=lambda: _("%(helper)s hilft nicht mehr mit.") % {"helper": helper},
@@ -51,6 +57,7 @@ def helper_reactivate(*, helper: Helper) -> list[Appointment]:
     helper.active = True
     helper.save(update_fields=["active"])
     _flagged, released = rebooking_recheck(booked_ahead(helper.appointments.all()))
+    record(Action.ACTIVATED, helper, fields=["active"], released=[a.pk for a in released])
     return released
 
 
@@ -60,6 +67,14 @@ def helper_office_remove(*, helper: Helper, office: Office) -> list[Appointment]
     messages held, and the office told. Returns the flagged appointments."""
     helper.offices.remove(office)
     flagged, _released = rebooking_recheck(booked_ahead(helper.appointments.filter(office=office)))
+    record(
+        Action.CHANGED,
+        helper,
+        office_id=office.pk,
+        fields=["offices"],
+        removed=office.pk,
+        flagged=[a.pk for a in flagged],
+    )
     rebooking_tell_offices(
         subject=lambda: _subject(helper),
         cause=lambda: (
@@ -77,4 +92,30 @@ def helper_office_add(*, helper: Helper, office: Office) -> list[Appointment]:
     because of it are released. Returns those appointments."""
     helper.offices.add(office)
     _flagged, released = rebooking_recheck(booked_ahead(helper.appointments.filter(office=office)))
+    record(
+        Action.CHANGED,
+        helper,
+        office_id=office.pk,
+        fields=["offices"],
+        added=office.pk,
+        released=[a.pk for a in released],
+    )
     return released
+
+
+@transaction.atomic
+def helper_topics_set(*, helper: Helper, topics) -> Helper:
+    """Set the topics a helper helps with; new bookings follow them. Appointments already
+    booked stay as they are: the helper agreed to them and the senior was told."""
+    before = set(helper.topics.values_list("pk", flat=True))
+    wanted = {topic.pk for topic in topics}
+    helper.topics.set(Topic.objects.filter(pk__in=wanted))
+    if wanted != before:
+        record(
+            Action.CHANGED,
+            helper,
+            fields=["topics"],
+            added=wanted - before,
+            removed=before - wanted,
+        )
+    return helper

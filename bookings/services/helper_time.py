@@ -22,6 +22,22 @@ from bookings.services.rebooking import (
     rebooking_recheck,
     rebooking_tell_offices,
 )
+from coordination.audit import record
+from coordination.models import AuditEntry
+
+Action = AuditEntry.Action
+
+
+def _record(action: str, obj: Absence | Availability, flagged=(), released=(), **changes) -> None:
+    """An entry about a helper's time; its dates, never the reason given for an absence."""
+    record(
+        action,
+        obj,
+        flagged=[a.pk for a in flagged],
+        released=[a.pk for a in released],
+        helper=obj.helper_id,
+        **changes,
+    )
 
 
 def _absence_cause(absence: Absence) -> str:
@@ -52,6 +68,7 @@ def absence_record(
     absence.save()
     appointments = list(booked_during(helper, starts_on, ends_on).select_for_update(of=("self",)))
     rebooking_flag(appointments)
+    _record(Action.CREATED, absence, appointments, starts_on=starts_on, ends_on=ends_on)
     rebooking_tell_offices(
         subject=lambda: _absence_subject(helper),
         cause=lambda: _absence_cause(absence),
@@ -71,6 +88,14 @@ def absence_change(*, absence: Absence) -> tuple[list[Appointment], list[Appoint
     absence.full_clean()
     absence.save()
     flagged, released = rebooking_recheck(booked_ahead(absence.helper.appointments.all()))
+    _record(
+        Action.CHANGED,
+        absence,
+        flagged,
+        released,
+        starts_on=absence.starts_on,
+        ends_on=absence.ends_on,
+    )
     rebooking_tell_offices(
         subject=lambda: _absence_subject(absence.helper),
         cause=lambda: _absence_cause(absence),
@@ -84,6 +109,8 @@ def absence_remove(*, absence: Absence) -> list[Appointment]:
     """Delete an absence; appointments it had flagged that are possible again lose the
     flag and their held messages go out. Returns the released appointments."""
     helper = absence.helper
+    # Recorded first: after the delete the absence has no id to name.
+    _record(Action.REMOVED, absence, starts_on=absence.starts_on, ends_on=absence.ends_on)
     absence.delete()
     _flagged, released = rebooking_recheck(booked_ahead(helper.appointments.all()))
     return released
@@ -110,9 +137,12 @@ def availability_change(*, availability: Availability) -> tuple[Availability, li
     Returns the range and the flagged appointments. Raises `ValidationError` for a range
     outside opening hours or overlapping another of the helper's.
     """
+    created = availability.pk is None
     availability.full_clean()
     availability.save()
-    return availability, _availability_recheck(availability.helper)
+    flagged = _availability_recheck(availability.helper)
+    _record(Action.CREATED if created else Action.CHANGED, availability, flagged)
+    return availability, flagged
 
 
 @transaction.atomic
@@ -123,17 +153,19 @@ def availability_end(
     (returned as None). Flags what is left uncovered, like `availability_change`."""
     helper = availability.helper
     if last_day < availability.valid_from:
-        availability.delete()
-        return None, _availability_recheck(helper)
+        return None, availability_delete(availability=availability)
     availability.valid_until = min(last_day, availability.valid_until or last_day)
     availability.full_clean()
     availability.save(update_fields=["valid_until"])
-    return availability, _availability_recheck(helper)
+    flagged = _availability_recheck(helper)
+    _record(Action.CHANGED, availability, flagged, fields=["valid_until"])
+    return availability, flagged
 
 
 @transaction.atomic
 def availability_delete(*, availability: Availability) -> list[Appointment]:
     """Delete a weekly range; flags what is left uncovered, like `availability_change`."""
     helper = availability.helper
+    _record(Action.REMOVED, availability)
     availability.delete()
     return _availability_recheck(helper)

@@ -10,6 +10,8 @@ Erasure on request (Art. 17 DSGVO) cancels what lies ahead first, then anonymise
 
 from __future__ import annotations
 
+import copy
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,11 +46,15 @@ def senior_update(*, senior: Senior, **fields) -> tuple[Senior, list[Reminder]]:
     invalid values; nothing is saved then.
     """
     senior = Senior.objects.select_for_update().get(pk=senior.pk)
+    stored = copy.copy(senior)
     before = {name: getattr(senior, name) for name in _REACH}
     for name, value in fields.items():
         setattr(senior, name, value)
     senior.full_clean()
     senior.save()
+    touched = audit.changed_fields(stored, senior)
+    if touched:
+        audit.record(AuditEntry.Action.CHANGED, senior, senior_id=senior.pk, fields=touched)
     changed = {name for name in _REACH if getattr(senior, name) != before[name]}
     if not changed:
         return senior, []
@@ -70,6 +76,9 @@ def senior_opt_out(*, phone: str) -> list[Senior]:
         if senior.opted_out_at is None:
             senior.opted_out_at = now
             senior.save(update_fields=["opted_out_at"])
+            audit.record(
+                AuditEntry.Action.CHANGED, senior, senior_id=senior.pk, fields=["opted_out_at"]
+            )
         reminders_withdraw_for_senior(senior)
     return seniors
 

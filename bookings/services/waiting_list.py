@@ -21,6 +21,10 @@ from bookings.models import Registration, RegistrationStatus, Reminder, SeatOffe
 from bookings.outbox.queue import reminder_for_seat_offer, reminders_for_seat
 from bookings.outbox.quiet_hours import quiet_until
 from bookings.services._guards import SEATS_GUARD, BookingError, atomic_retrying
+from coordination.audit import record
+from coordination.models import AuditEntry
+
+Action = AuditEntry.Action
 
 # Less time than this to answer is no offer: staff call instead.
 MIN_ANSWER_TIME = datetime.timedelta(hours=1)
@@ -58,6 +62,18 @@ def _next_candidates(workshop: Workshop):
         .exclude(seat_offers__isnull=False)
         .select_related("senior", "workshop__office")
         .order_by("position")
+    )
+
+
+def record_seat(action: str, registration: Registration, workshop: Workshop, **changes) -> None:
+    """An entry about one senior's seat (or place on the waiting list) in `workshop`."""
+    record(
+        action,
+        registration,
+        office_id=workshop.office_id,
+        senior_id=registration.senior_id,
+        workshop=workshop.pk,
+        **changes,
     )
 
 
@@ -139,9 +155,11 @@ def seat_offer_answer(*, offer: SeatOffer, accept: bool) -> SeatOffer:
     if not accept:
         _close(offer, SeatOffer.Status.DECLINED)
         Registration.objects.filter(pk=registration.pk).update(status=RegistrationStatus.CANCELLED)
+        record_seat(Action.CANCELLED, registration, workshop, fields=["status"])
         seat_offers_make(workshop=workshop)
     elif _take_seat(registration):
         _close(offer, SeatOffer.Status.ACCEPTED)
+        record_seat(Action.BOOKED, registration, workshop, status=registration.status)
     else:
         _close(offer, SeatOffer.Status.WITHDRAWN)
     offer.refresh_from_db()
@@ -193,6 +211,7 @@ def registration_promote(*, registration: Registration) -> Registration:
         raise BookingError(_("Dieser Platz wurde gerade vergeben."), code="full")
     if own:
         _close(own, SeatOffer.Status.ACCEPTED)
+    record_seat(Action.BOOKED, registration, workshop, status=registration.status)
     return registration
 
 

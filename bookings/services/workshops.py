@@ -1,5 +1,5 @@
-"""Every write of a workshop and its seats: register (or wait-list), cancel a seat,
-move, cancel, retitle, resize.
+"""Every write of a workshop and its seats: create, register (or wait-list), cancel a
+seat, move, cancel, retitle, resize.
 
 Who is told what (README, "Reminders"): a move tells registered and waiting seniors and
 the helpers and re-queues the day-before reminders for the new date; a cancellation
@@ -35,13 +35,22 @@ from bookings.outbox.queue import (
 from bookings.services._guards import HELPER_GUARD, SEATS_GUARD, BookingError, atomic_retrying
 from bookings.services.waiting_list import (
     open_offers,
+    record_seat,
     seat_offer_withdraw_all,
     seat_offers_fit,
     seat_offers_make,
     seats_free,
 )
+from coordination.audit import record
+from coordination.models import AuditEntry
+from neighborhoods.models import Office
 
 ACTIVE = [RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED]
+Action = AuditEntry.Action
+
+
+def _record_workshop(action: str, workshop: Workshop, **changes) -> None:
+    record(action, workshop, office_id=workshop.office_id, **changes)
 
 
 def _locked(workshop: Workshop) -> Workshop:
@@ -65,6 +74,56 @@ def _active_registrations(workshop: Workshop) -> list[Registration]:
 
 def _helpers(workshop: Workshop) -> list:
     return [a.helper for a in workshop.assignments.select_related("helper__user")]
+
+
+def _helper_busy(helper, *, moved: bool) -> BookingError:
+    if moved:
+        text = _("%(helper)s hat zur neuen Zeit schon einen anderen Einsatz.")
+    else:
+        text = _("%(helper)s hat zu dieser Zeit schon einen anderen Einsatz.")
+    return BookingError(text % {"helper": helper}, code="helper_busy")
+
+
+@atomic_retrying
+def workshop_create(
+    *,
+    office: Office,
+    title: str,
+    topic: Topic,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    seats: int,
+    description: str = "",
+    helpers=(),
+) -> Workshop:
+    """Plan a workshop with the helpers who lead it; nobody is told (nobody is registered
+    yet). Raises `BookingError` for a time in the past or a helper busy at that time, and
+    `ValidationError` for an end before the start or no seats."""
+    if starts_at <= timezone.now():
+        raise BookingError(_("Ein Workshop kann nur in der Zukunft geplant werden."), code="past")
+    workshop = Workshop(
+        office=office,
+        title=title.strip(),
+        topic=topic,
+        description=description,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        seats=seats,
+    )
+    workshop.full_clean()
+    workshop.save()
+    for helper in helpers:
+        try:
+            with transaction.atomic():
+                Assignment.objects.create(
+                    helper=helper, workshop=workshop, starts_at=starts_at, ends_at=ends_at
+                )
+        except IntegrityError as exc:
+            if HELPER_GUARD not in str(exc):
+                raise
+            raise _helper_busy(helper, moved=False) from exc
+    _record_workshop(Action.CREATED, workshop, helpers=[helper.pk for helper in helpers])
+    return workshop
 
 
 @atomic_retrying
@@ -96,6 +155,7 @@ def workshop_register(*, workshop: Workshop, senior: Senior, booked_by=None) -> 
         registration.status = RegistrationStatus.WAITLISTED
         registration.save()
     reminders_for_registration(registration)
+    record_seat(Action.BOOKED, registration, workshop, status=registration.status)
     return registration
 
 
@@ -114,6 +174,7 @@ def registration_cancel(*, registration: Registration) -> Registration | None:
     registration.save(update_fields=["status"])
     seat_offer_withdraw_all([registration])
     reminders_for_registration_cancel(registration)
+    record_seat(Action.CANCELLED, registration, workshop, fields=["status"])
     if not freed_seat:
         return None
     offers = seat_offers_make(workshop=workshop)
@@ -146,6 +207,7 @@ def registration_mark(*, registration: Registration, status: str) -> Registratio
         )
     registration.status = status
     registration.save(update_fields=["status"])
+    record_seat(Action.MARKED, registration, registration.workshop, status=status)
     return registration
 
 
@@ -160,11 +222,7 @@ def _move_assignments(workshop: Workshop) -> None:
         except IntegrityError as exc:
             if HELPER_GUARD not in str(exc):
                 raise
-            raise BookingError(
-                _("%(helper)s hat zur neuen Zeit schon einen anderen Einsatz.")
-                % {"helper": assignment.helper},
-                code="helper_busy",
-            ) from exc
+            raise _helper_busy(assignment.helper, moved=True) from exc
 
 
 @atomic_retrying
@@ -188,6 +246,7 @@ def workshop_move(
         raise BookingError(_("Ein Workshop kann nur in die Zukunft verlegt werden."), code="past")
     if (starts_at, ends_at) == (workshop.starts_at, workshop.ends_at):
         return workshop
+    moved_from = workshop.starts_at
     workshop.starts_at, workshop.ends_at = starts_at, ends_at
     workshop.sequence += 1
     workshop.full_clean()
@@ -196,6 +255,13 @@ def workshop_move(
     seat_offers_fit(workshop)
     reminders_for_workshop_move(
         workshop, registrations=_active_registrations(workshop), helpers=_helpers(workshop)
+    )
+    _record_workshop(
+        Action.MOVED,
+        workshop,
+        fields=["starts_at", "ends_at"],
+        to=starts_at,
+        **{"from": moved_from},
     )
     return workshop
 
@@ -220,6 +286,10 @@ def workshop_cancel(*, workshop: Workshop) -> Workshop:
     workshop.assignments.all().delete()
     if workshop.starts_at > timezone.now():
         reminders_for_workshop_cancel(workshop, registrations=registrations, helpers=helpers)
+    _record_workshop(Action.CANCELLED, workshop, fields=["cancelled_at"])
+    # Each senior's own entry, so that what is kept about them (Art. 15) names it.
+    for registration in registrations:
+        record_seat(Action.CANCELLED, registration, workshop, fields=["status"])
     return workshop
 
 
@@ -234,12 +304,23 @@ def workshop_retitle(
     if workshop.cancelled_at:
         raise BookingError(_("Dieser Workshop wurde abgesagt."), code="cancelled")
     title_changed = title.strip() != workshop.title
+    changed = [
+        name
+        for name, old, new in (
+            ("title", workshop.title, title.strip()),
+            ("description", workshop.description, description),
+            ("topic", workshop.topic_id, topic.pk if topic else workshop.topic_id),
+        )
+        if old != new
+    ]
     workshop.title, workshop.description = title.strip(), description
     workshop.topic = topic or workshop.topic
     if title_changed:
         workshop.sequence += 1
     workshop.full_clean()
     workshop.save()
+    if changed:
+        _record_workshop(Action.CHANGED, workshop, fields=changed)
     if title_changed and workshop.starts_at > timezone.now():
         registered = [
             r for r in _active_registrations(workshop) if r.status == RegistrationStatus.REGISTERED
@@ -266,6 +347,7 @@ def workshop_resize(*, workshop: Workshop, seats: int) -> Workshop:
     workshop.seats = seats
     workshop.full_clean()
     workshop.save(update_fields=["seats"])
+    _record_workshop(Action.CHANGED, workshop, fields=["seats"], seats=seats)
     if grew:
         seat_offers_make(workshop=workshop)
     return workshop
