@@ -64,6 +64,12 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 
 def _address(reminder: Reminder) -> str | None:
+    if reminder.addressee == Reminder.Addressee.RELATIVE:
+        # The relative of a video appointment: not the senior, so not the senior's STOP.
+        video = reminder.appointment.video
+        if reminder.channel == Reminder.Channel.EMAIL:
+            return video.relative_email or None
+        return str(video.relative_phone) if video.relative_phone else None
     if reminder.helper_id:
         helper = reminder.helper
         if reminder.channel == Reminder.Channel.EMAIL:
@@ -122,14 +128,12 @@ def _record_error(reminder: Reminder, error: TransportError, now: datetime.datet
     if not error.uncertain:
         # Known not sent: the address is free for the next row.
         common.update(inflight_key="", uncertain_since=None)
+    # Only the senior's own number speaks for the senior (not a relative's or a contact's).
+    to_senior = reminder.senior_id and reminder.addressee == Reminder.Addressee.SELF
     if error.permanent:
-        if reminder.senior_id and error.code == UNSUBSCRIBED:
+        if to_senior and error.code == UNSUBSCRIBED:
             _opt_out(reminder, now)
-        if (
-            reminder.senior_id
-            and reminder.channel == Reminder.Channel.SMS
-            and error.code in NO_SMS_POSSIBLE
-        ):
+        if to_senior and reminder.channel == Reminder.Channel.SMS and error.code in NO_SMS_POSSIBLE:
             # Not a mobile after all: the same message as a call, right away.
             _finish(
                 reminder,
@@ -317,6 +321,8 @@ def _same_address_groups(reminders: list[Reminder]) -> list[list[Reminder]]:
     groups: dict[tuple, list[Reminder]] = {}
     for reminder in reminders:
         recipient = ("helper", reminder.helper_id) if reminder.helper_id else None
+        if reminder.addressee != Reminder.Addressee.SELF:
+            recipient = (reminder.addressee, reminder.appointment_id)
         if recipient is None:
             recipient = ("phone", str(reminder.senior.phone or reminder.senior_id))
         groups.setdefault((reminder.channel, *recipient), []).append(reminder)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bookings.models import (
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     Helper,
     Registration,
@@ -100,6 +101,24 @@ def _senior_row(appointment: Appointment, kind: str, due_at) -> Reminder | None:
     )
 
 
+def _relative_row(appointment: Appointment, kind: str, due_at) -> Reminder | None:
+    """The unsaved row for the relative invited to a video appointment (SMS to their
+    mobile, else e-mail); None for other kinds. The row's senior is the one whose
+    appointment it is; the address is read from the appointment's `video` when sending."""
+    video = appointment.video_call
+    if video is None:
+        return None
+    return Reminder(
+        dedupe_key=f"{_senior_key(appointment, kind)}:relative",
+        appointment=appointment,
+        senior=appointment.senior,
+        addressee=Reminder.Addressee.RELATIVE,
+        kind=kind,
+        channel=Reminder.Channel.SMS if video.relative_phone else Reminder.Channel.EMAIL,
+        due_at=due_at,
+    )
+
+
 def _write(rows: list[Reminder | None]) -> None:
     """Insert the rows in one statement. A key already in the outbox is skipped by the
     database and its row left as it is: at most once per key, as `get_or_create` was,
@@ -125,6 +144,10 @@ def reminders_for_new(appointment: Appointment, *, kind: str) -> None:
     day_before = day_before_due(appointment.starts_at)
     if day_before > now:
         rows.append(_senior_row(appointment, Reminder.Kind.DAY_BEFORE, day_before))
+    if appointment.kind == AppointmentKind.VIDEO:
+        rows.append(_relative_row(appointment, kind, now))
+        if day_before > now:
+            rows.append(_relative_row(appointment, Reminder.Kind.DAY_BEFORE, day_before))
     _write(rows)
     _dispatch_after_commit()
 
@@ -144,6 +167,7 @@ def reminders_for_cancellation(appointment: Appointment) -> None:
         [
             _senior_row(appointment, Reminder.Kind.CANCELLED, timezone.now()),
             _helper_row(appointment, appointment.helper, Reminder.Kind.CANCELLED),
+            _relative_row(appointment, Reminder.Kind.CANCELLED, timezone.now()),
         ]
     )
     _dispatch_after_commit()
@@ -341,7 +365,10 @@ def reminders_redirect_for_senior(senior: Senior) -> int:
         return reminders_withdraw_for_senior(senior)
     return (
         Reminder.objects.filter(
-            senior=senior, status__in=[Reminder.Status.PENDING, Reminder.Status.HELD]
+            senior=senior,
+            status__in=[Reminder.Status.PENDING, Reminder.Status.HELD],
+            # Copies and invitations go to other people's addresses, on their own channel.
+            addressee=Reminder.Addressee.SELF,
         )
         .exclude(channel=channel)
         .update(channel=channel, updated_at=timezone.now())

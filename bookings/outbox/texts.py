@@ -36,6 +36,13 @@ HELPER_SUBJECTS = {
     Reminder.Kind.MOVED: _("Ein Termin wurde verlegt"),
     Reminder.Kind.CANCELLED: _("Ein Termin wurde abgesagt"),
 }
+# E-mails to a relative invited to a video call.
+RELATIVE_SUBJECTS = {
+    Reminder.Kind.CONFIRMATION: _("Einladung zu einem Videogespräch"),
+    Reminder.Kind.DAY_BEFORE: _("Erinnerung an das Videogespräch"),
+    Reminder.Kind.MOVED: _("Das Videogespräch wurde verlegt"),
+    Reminder.Kind.CANCELLED: _("Das Videogespräch ist abgesagt"),
+}
 
 # GSM 03.38 basic set, plus the extension characters that cost two septets.
 GSM7_BASIC = set(
@@ -189,10 +196,15 @@ def _context(reminder: Reminder, limit: int | None, now: datetime.datetime | Non
         senior = about.senior
         context.update(
             appointment=about,
+            kind=about.kind,
             helper=about.helper,
             topic=_cut(about.topic.name, limit),
             senior_initial=_cut(senior.last_name, None)[:1],
         )
+        video = about.video_call
+        if video is not None:
+            # A link is never cut: without all of it the room cannot be found.
+            context.update(relative_name=_cut(video.relative_name, limit), room_url=video.room_url)
     context.update(
         senior=senior,
         senior_first=_cut(senior.first_name, limit),
@@ -206,6 +218,8 @@ def _template(reminder: Reminder) -> str:
         recipient = "workshop"
     elif reminder.workshop_id:
         recipient = "helper_workshop"
+    elif reminder.addressee == Reminder.Addressee.RELATIVE:
+        recipient = "relative"
     else:
         recipient = "helper" if reminder.helper_id else "senior"
     return f"outbox/{recipient}_{reminder.kind}.txt"
@@ -237,5 +251,8 @@ def render_text(reminder: Reminder, *, now: datetime.datetime | None = None) -> 
 
 
 def render_subject(reminder: Reminder) -> str:
+    subjects = (
+        RELATIVE_SUBJECTS if reminder.addressee == Reminder.Addressee.RELATIVE else HELPER_SUBJECTS
+    )
     with translation.override("de"):
-        return str(HELPER_SUBJECTS.get(reminder.kind, _("Digitale Hilfe")))
+        return str(subjects.get(reminder.kind, _("Digitale Hilfe")))
