@@ -24,18 +24,41 @@ from bookings.models import (
     Senior,
 )
 
+_ASKED = {
+    "status__in": [Reminder.Status.SENT, Reminder.Status.DELIVERED, Reminder.Status.ANSWERED],
+    "appointment__status": AppointmentStatus.BOOKED,
+}
+
 
 def _latest_asked(seniors) -> Reminder | None:
     """The newest message that asked these seniors about an upcoming appointment."""
     return (
         Reminder.objects.filter(
             senior__in=seniors,
-            status__in=[Reminder.Status.SENT, Reminder.Status.DELIVERED, Reminder.Status.ANSWERED],
-            appointment__status=AppointmentStatus.BOOKED,
+            addressee=Reminder.Addressee.SELF,
             appointment__starts_at__gt=timezone.now(),
+            **_ASKED,
         )
         .exclude(kind=Reminder.Kind.CANCELLED)
         .select_related("appointment")
+        .order_by("-sent_at")
+        .first()
+    )
+
+
+def _latest_asked_relative(number: str) -> Reminder | None:
+    """The newest invitation or reminder sent to this number as a relative invited to
+    an upcoming video appointment."""
+    return (
+        Reminder.objects.filter(
+            addressee=Reminder.Addressee.RELATIVE,
+            channel=Reminder.Channel.SMS,
+            appointment__video__relative_phone=number,
+            appointment__starts_at__gt=timezone.now(),
+            **_ASKED,
+        )
+        .exclude(kind=Reminder.Kind.CANCELLED)
+        .select_related("appointment", "senior")
         .order_by("-sent_at")
         .first()
     )
@@ -54,13 +77,13 @@ def appointment_confirm_by_senior(reminder: Reminder) -> None:
     _answered(reminder)
 
 
-def appointment_cancel_by_senior(reminder: Reminder, *, how: str) -> bool:
+def appointment_cancel_by_senior(reminder: Reminder, *, how: str, note: str = "") -> bool:
     """Cancel through the booking service; False if it was no longer booked."""
     try:
         services.appointment_cancel(
             appointment=reminder.appointment,
             reason=CancellationReason.SENIOR,
-            note=_("Von der Person selbst abgesagt (%(how)s).") % {"how": how},
+            note=note or _("Von der Person selbst abgesagt (%(how)s).") % {"how": how},
         )
     except services.BookingError:
         return False
@@ -83,6 +106,11 @@ def reply_sms(*, from_number: str, body: str, sid: str) -> str:
     seniors = list(Senior.objects.filter(phone=from_number))
     meaning = reply_words.reply_meaning(body)
     asked = _latest_asked(seniors) if seniors else None
+    if asked is None and meaning == reply_words.NO:
+        # A relative invited to a video call may cancel it like the senior.
+        by_relative = _latest_asked_relative(from_number)
+        if by_relative is not None:
+            return _relative_cancels(by_relative, body=body, sid=sid)
     fields = {
         "provider_sid": sid,
         "senior": seniors[0] if seniors else None,
@@ -109,6 +137,24 @@ def reply_sms(*, from_number: str, body: str, sid: str) -> str:
     if _record(action=InboundMessage.Action.TO_READ, **fields):
         return _("Danke, Ihre Nachricht wurde an das Büro weitergegeben.")
     return ""
+
+
+def _relative_cancels(reminder: Reminder, *, body: str, sid: str) -> str:
+    """NEIN from the relative: the video appointment is cancelled through the service,
+    and the reply is on the office's list under the senior whose appointment it was."""
+    recorded = _record(
+        provider_sid=sid,
+        senior=reminder.senior,
+        appointment=reminder.appointment,
+        channel=Reminder.Channel.SMS,
+        body=body[:1600],
+        action=InboundMessage.Action.CANCELLED,
+    )
+    if recorded:
+        appointment_cancel_by_senior(
+            reminder, how=_("SMS"), note=_("Von der/dem Angehörigen per SMS abgesagt.")
+        )
+    return _("Danke, das Videogespräch ist abgesagt. Wir geben Bescheid.")
 
 
 @transaction.atomic
