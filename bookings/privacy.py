@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from bookings.models import Appointment, InboundMessage, Registration, Senior
+from bookings.models import Appointment, InboundMessage, Registration, Senior, VideoCall
 
 
 def _cutoff(now: datetime.datetime) -> datetime.datetime:
@@ -49,6 +49,8 @@ def senior_anonymise(*, senior: Senior) -> Senior:
     senior.anonymised_at = timezone.now()
     senior.save()
     senior.appointments.update(note="", cancellation_note="")
+    # The relative invited to a video call: their name and address go with the senior's.
+    VideoCall.objects.filter(appointment__senior=senior).delete()
     # What they wrote may name them, their family or their illness.
     InboundMessage.objects.filter(Q(senior=senior) | Q(appointment__senior=senior)).update(body="")
     return senior

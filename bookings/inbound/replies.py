@@ -3,7 +3,8 @@
 "JA" confirms, "NEIN" cancels (the slot is free again and the helper is told through
 the outbox), "STOP" opts out, and so do their common forms in people's own words
 ("Ja, ich komme", "Termin absagen": `reply_words`); anything else waits on the office's
-list. A reply that comes twice (same provider SID) acts once.
+list. A reply that comes twice (same provider SID) acts once. The relative invited to a
+video call may cancel it with NEIN from the number the invitation went to.
 """
 
 from __future__ import annotations

@@ -118,6 +118,9 @@ def slot_groups(
 
 def search_form_for(data: QueryDict, *, fixed: dict | None = None) -> SlotSearchForm:
     """The slot search from request data; `fixed` values are shown but cannot change."""
+    if "kind" not in data and not fixed:
+        data = data.copy()
+        data["kind"] = AppointmentKind.OFFICE  # checked, so the radio group has a stop
     if "topic" not in data and not fixed:
         data = data.copy()
         topic = Topic.objects.filter(active=True).first()
