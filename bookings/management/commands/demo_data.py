@@ -295,9 +295,7 @@ class Command(BaseCommand):
                             note=rng.choice(["", "möchte Fotos an die Enkel schicken", ""]),
                             booked_by=booked_by,
                             kind=kind,
-                            video=self._relative(senior, rng)
-                            if kind == AppointmentKind.VIDEO
-                            else None,
+                            video=video,
                         )
                     except services.BookingError:
                         continue  # a holiday, a closure, the past or a busy senior: skip
