@@ -343,3 +343,57 @@ def test_the_guards_hold_for_every_kind(staff, senior, helper, office, topic, tu
             starts_at=at(tuesday, 10),
             kind=AppointmentKind.PHONE,
         )
+
+
+def test_the_relatives_rows_keep_their_channel_when_the_seniors_number_changes(
+    senior, helper, office, topic, tuesday
+):
+    from bookings import services
+    from bookings.models import VideoCall
+
+    services.appointment_book(
+        senior=senior,
+        helper=helper,
+        office=office,
+        topic=topic,
+        starts_at=at(tuesday, 10),
+        kind=AppointmentKind.VIDEO,
+        video=VideoCall(relative_name="Thomas", relative_phone=RELATIVE_MOBILE),
+    )
+
+    services.senior_update(senior=senior, phone="+49631123456")  # now a landline
+
+    channels = set(senior.reminders.values_list("addressee", "channel"))
+    assert channels == {
+        (Reminder.Addressee.SELF, Reminder.Channel.VOICE),
+        (Reminder.Addressee.RELATIVE, Reminder.Channel.SMS),
+    }
+
+
+def test_unsubscribed_from_the_relatives_number_leaves_the_senior_subscribed(
+    fake_twilio, senior, helper, office, topic, tuesday
+):
+    from bookings import services
+    from bookings.models import VideoCall
+
+    services.appointment_book(
+        senior=senior,
+        helper=helper,
+        office=office,
+        topic=topic,
+        starts_at=at(tuesday, 10),
+        kind=AppointmentKind.VIDEO,
+        video=VideoCall(relative_name="Thomas", relative_phone=RELATIVE_MOBILE),
+    )
+    fake_twilio.fail(RELATIVE_MOBILE, 400, 21610)  # the relative once sent STOP
+
+    with travel(a_weekday_morning()):
+        dispatch_due()
+
+    invitation = Reminder.objects.get(
+        addressee=Reminder.Addressee.RELATIVE, kind=Reminder.Kind.CONFIRMATION
+    )
+    assert invitation.status == Reminder.Status.FAILED
+    senior.refresh_from_db()
+    assert senior.opted_out_at is None
+    assert _bodies(fake_twilio, SENIOR_MOBILE)  # the senior's confirmation went out
