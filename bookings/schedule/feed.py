@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
-from bookings.models import Appointment, Helper, Workshop
+from bookings.models import Appointment, AppointmentKind, Helper, Workshop
 from bookings.schedule.selectors import Entry, schedule_since
 
 TZID = "Europe/Berlin"
@@ -48,7 +48,7 @@ def _event_properties(
     if entry.appointment:
         appointment = entry.appointment
         name = _("%(topic)s mit %(name)s") % {"topic": entry.topic, "name": entry.senior_name}
-        kind = appointment.get_kind_display() if entry.by_phone or entry.room_url else ""
+        kind = "" if appointment.kind == AppointmentKind.OFFICE else appointment.get_kind_display()
         properties = (
             ("uid", f"appointment-{appointment.pk}@{domain}"),
             ("sequence", appointment.sequence),

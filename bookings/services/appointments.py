@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,7 +119,10 @@ def _check_kind(kind: str, *, loan_device_kind: str | None, video: VideoCall | N
             code="video_relative",
         )
     if video is not None:
-        video.full_clean(exclude=["appointment", "room_url"], validate_constraints=False)
+        try:
+            video.full_clean(exclude=["appointment", "room_url"], validate_constraints=False)
+        except ValidationError as exc:
+            raise BookingError(" ".join(exc.messages), code="video_relative") from exc
 
 
 def _locked(appointment: Appointment) -> Appointment:
