@@ -44,6 +44,8 @@ def test_it_books_a_phone_appointment_with_the_keyboard(
     expect(page.get_by_text(re.compile(r"^Gesucht: Telefonsprechstunde, "))).to_be_visible()
     first = book_buttons(page).first
     expect(first).to_be_focused()
+    expect(page.locator(".slot-line").first).to_contain_text("Uhr, am Telefon (Stadtteilbüro")
+    screenshot(page, "desk-phone-slots")
     keys.press("Enter")
 
     heading = page.get_by_role("heading", level=1)

@@ -157,6 +157,7 @@ def slot_context(
         "slot_groups": groups,
         "autofocus_slot": None if booking_error else first,
         "searched": _searched(form) if form.is_valid() else "",
+        "by_phone": form.is_valid() and form.cleaned_data["kind"] == AppointmentKind.PHONE,
         "booking_error": booking_error,
     }
 
