@@ -397,3 +397,33 @@ def test_unsubscribed_from_the_relatives_number_leaves_the_senior_subscribed(
     senior.refresh_from_db()
     assert senior.opted_out_at is None
     assert _bodies(fake_twilio, SENIOR_MOBILE)  # the senior's confirmation went out
+
+
+def test_a_relatives_other_words_go_to_the_list_under_the_senior(
+    client, senior, helper, office, topic, tuesday, settings
+):
+    from bookings import services
+    from bookings.inbound.replies import reply_sms
+    from bookings.models import VideoCall
+
+    appointment = services.appointment_book(
+        senior=senior,
+        helper=helper,
+        office=office,
+        topic=topic,
+        starts_at=at(tuesday, 10),
+        kind=AppointmentKind.VIDEO,
+        video=VideoCall(relative_name="Thomas", relative_phone=RELATIVE_MOBILE),
+    )
+    appointment.reminders.filter(addressee=Reminder.Addressee.RELATIVE).update(
+        status=Reminder.Status.SENT
+    )
+
+    answer = reply_sms(from_number=RELATIVE_MOBILE, body="JA gerne", sid="SM-relative-ja")
+
+    message = InboundMessage.objects.get()
+    assert (message.senior, message.appointment) == (senior, appointment)
+    assert message.action == InboundMessage.Action.TO_READ
+    assert "weitergegeben" in answer
+    appointment.refresh_from_db()
+    assert appointment.confirmed_at is None and appointment.status == AppointmentStatus.BOOKED

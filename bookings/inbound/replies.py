@@ -107,15 +107,16 @@ def reply_sms(*, from_number: str, body: str, sid: str) -> str:
     seniors = list(Senior.objects.filter(phone=from_number))
     meaning = reply_words.reply_meaning(body)
     asked = _latest_asked(seniors) if seniors else None
-    if asked is None and meaning == reply_words.NO:
-        # A relative invited to a video call may cancel it like the senior.
-        by_relative = _latest_asked_relative(from_number)
-        if by_relative is not None:
-            return _relative_cancels(by_relative, body=body, sid=sid)
+    # A relative invited to a video call may cancel it like the senior; anything else
+    # they write goes to the office's list under the senior (a JA confirms nothing).
+    by_relative = _latest_asked_relative(from_number) if asked is None else None
+    if by_relative is not None and meaning == reply_words.NO:
+        return _relative_cancels(by_relative, body=body, sid=sid)
+    about = asked or by_relative
     fields = {
         "provider_sid": sid,
-        "senior": seniors[0] if seniors else None,
-        "appointment": asked.appointment if asked else None,
+        "senior": seniors[0] if seniors else getattr(by_relative, "senior", None),
+        "appointment": about.appointment if about else None,
         "channel": Reminder.Channel.SMS,
         "body": body[:1600],
     }
