@@ -3,13 +3,15 @@ appointment from the kind's radio group, the video call's second step for the re
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bookings.models import AppointmentKind, Reminder
-from tests.browser import assert_accessible, screenshot
+from tests.browser import PHONE, assert_accessible, screenshot
 from tests.test_browser_desk_call import Keys, book_buttons
 
 pytestmark = pytest.mark.browser
@@ -94,3 +96,54 @@ def test_the_video_call_asks_for_the_relative_with_the_focus_on_the_name(
         addressee=Reminder.Addressee.RELATIVE, kind=Reminder.Kind.CONFIRMATION
     )
     assert invitation.channel == Reminder.Channel.SMS
+
+
+def test_the_helper_sees_how_each_kind_runs_on_the_phone(
+    new_page, helper, office, topic, senior, settings
+):
+    from bookings.models import Appointment, VideoCall, room_url_new
+    from tests.conftest import make_senior
+    from tests.test_browser_helpers import assert_accessible_on_phone
+
+    settings.VIDEO_ROOM_URL = "https://bbb.example.de/rooms/{room}"
+    # Begun a moment ago, so it is today's whatever the hour. Written directly: a booking
+    # cannot start in the past, and the page only reads.
+    soon = timezone.now() - datetime.timedelta(seconds=1)
+    Appointment.objects.create(
+        office=office,
+        helper=helper,
+        senior=senior,
+        topic=topic,
+        kind=AppointmentKind.PHONE,
+        starts_at=soon,
+        ends_at=soon + datetime.timedelta(hours=1),
+    )
+    later = soon + datetime.timedelta(days=2)
+    video = Appointment.objects.create(
+        office=office,
+        helper=helper,
+        senior=make_senior(first_name="Hans", phone="+4915123456700"),
+        topic=topic,
+        kind=AppointmentKind.VIDEO,
+        starts_at=later,
+        ends_at=later + datetime.timedelta(hours=1),
+    )
+    VideoCall.objects.create(
+        appointment=video,
+        relative_name="Thomas",
+        relative_email="t@example.org",
+        room_url=room_url_new(),
+    )
+
+    page = new_page(helper.user, viewport=PHONE, is_mobile=True, has_touch=True)
+    page.goto("/ehrenamt/")
+
+    expect(page.get_by_text("Telefonsprechstunde: Sie rufen an")).to_be_visible()
+    expect(page.get_by_role("link", name="01512 3456789")).to_have_attribute(
+        "href", "tel:+4915123456789"
+    )
+    expect(page.get_by_role("link", name=re.compile("^Videoraum öffnen"))).to_have_attribute(
+        "href", video.video.room_url
+    )
+    assert_accessible_on_phone(page)
+    screenshot(page, "helper-phone-kinds")
