@@ -3,6 +3,11 @@
 A senior's name, phone number and notes are kept only while they are needed: a
 configurable time (ANONYMISE_AFTER_MONTHS) after their last appointment or workshop.
 The appointments stay, without the person, so the statistics for funders still add up.
+
+What messages said is kept shorter (MESSAGE_RETENTION_DAYS, default 90): the texts of
+replies, and phone numbers in the outbox (the address of a send in flight, a provider's
+error text quoting the number). Outgoing texts are never stored: they are rendered
+when sent.
 """
 
 from __future__ import annotations
@@ -14,7 +19,15 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from bookings.models import Appointment, InboundMessage, Registration, Senior, VideoCall
+from bookings.models import (
+    Appointment,
+    ContactPerson,
+    InboundMessage,
+    Registration,
+    Reminder,
+    Senior,
+    VideoCall,
+)
 
 
 def _cutoff(now: datetime.datetime) -> datetime.datetime:
@@ -48,9 +61,26 @@ def senior_anonymise(*, senior: Senior) -> Senior:
     senior.notes = ""
     senior.anonymised_at = timezone.now()
     senior.save()
+    # Their contact person is someone else's personal data, kept only for them.
+    ContactPerson.objects.filter(senior=senior).delete()
     senior.appointments.update(note="", cancellation_note="")
     # The relative invited to a video call: their name and address go with the senior's.
     VideoCall.objects.filter(appointment__senior=senior).delete()
     # What they wrote may name them, their family or their illness.
     InboundMessage.objects.filter(Q(senior=senior) | Q(appointment__senior=senior)).update(body="")
     return senior
+
+
+def message_contents_expire(now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Remove reply texts and phone numbers older than the message retention time;
+    returns (outbox rows, replies) emptied. Rows still to be sent keep theirs."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.MESSAGE_RETENTION_DAYS)
+    open_statuses = [Reminder.Status.PENDING, Reminder.Status.SENDING, Reminder.Status.HELD]
+    outbox = (
+        Reminder.objects.filter(created_at__lt=cutoff)
+        .exclude(status__in=open_statuses)
+        .filter(~Q(error_message="") | ~Q(inflight_key=""))
+        .update(error_message="", inflight_key="")
+    )
+    replies = InboundMessage.objects.filter(received_at__lt=cutoff).exclude(body="").update(body="")
+    return outbox, replies

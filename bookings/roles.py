@@ -116,3 +116,5 @@ def role_required(allowed: Callable[..., bool]):
 desk_view = role_required(is_office_staff)
 # Users with a Helper profile: their own pages.
 helper_required = role_required(is_helper)
+# Coordinators only: the data-protection duties (information, erasure).
+coordinator_view = role_required(is_coordinator)

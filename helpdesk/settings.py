@@ -164,6 +164,20 @@ HOLIDAY_STATE = env_str("HOLIDAY_STATE", "RP")
 
 # Personal data of seniors is anonymised this many months after their last appointment.
 ANONYMISE_AFTER_MONTHS = env_int("ANONYMISE_AFTER_MONTHS", 12)
+# Texts of replies and phone numbers in the message tables are removed after this many days.
+MESSAGE_RETENTION_DAYS = env_int("MESSAGE_RETENTION_DAYS", 90)
+
+# The controller (Verantwortliche Stelle) and data-protection officer named on the
+# privacy notice (/datenschutz/). The placeholders say plainly that they must be set.
+PRIVACY_CONTROLLER_NAME = env_str("PRIVACY_CONTROLLER_NAME", "Stadtverwaltung (bitte eintragen)")
+PRIVACY_CONTROLLER_ADDRESS = env_str(
+    "PRIVACY_CONTROLLER_ADDRESS", "Anschrift der Stadtverwaltung (bitte eintragen)"
+)
+PRIVACY_CONTROLLER_EMAIL = env_str("PRIVACY_CONTROLLER_EMAIL", "datenschutz@example.org")
+PRIVACY_CONTROLLER_PHONE = env_str("PRIVACY_CONTROLLER_PHONE", "")
+PRIVACY_DPO_CONTACT = env_str(
+    "PRIVACY_DPO_CONTACT", "Datenschutzbeauftragte/r der Stadt (bitte eintragen)"
+)
 
 # Messages to seniors: quiet hours (local time) and the time of the day-before reminder.
 QUIET_HOURS_START = env_int("QUIET_HOURS_START", 20)

@@ -22,5 +22,7 @@ urlpatterns = [
     path("buero/", include("bookings.desk.urls")),
     path("", include(message_patterns)),
     path("ehrenamt/", include("bookings.schedule.urls")),
+    path("koordination/ratsuchende/", include("coordination.privacy.urls")),
+    path("datenschutz/", views.privacy_notice, name="privacy_notice"),
     path("", include("bookings.inbound.urls")),
 ]

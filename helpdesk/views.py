@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from bookings import roles
 
@@ -22,5 +24,25 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_coordinator": roles.is_coordinator(user),
             "is_office_staff": roles.is_office_staff(user),
             "is_helper": roles.is_helper(user),
+        },
+    )
+
+
+@require_GET
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    """The privacy notice (Datenschutzerklärung): public, the controller from settings."""
+    return render(
+        request,
+        "privacy_notice.html",
+        {
+            "controller": {
+                "name": settings.PRIVACY_CONTROLLER_NAME,
+                "address": settings.PRIVACY_CONTROLLER_ADDRESS,
+                "email": settings.PRIVACY_CONTROLLER_EMAIL,
+                "phone": settings.PRIVACY_CONTROLLER_PHONE,
+            },
+            "dpo_contact": settings.PRIVACY_DPO_CONTACT,
+            "anonymise_after_months": settings.ANONYMISE_AFTER_MONTHS,
+            "message_retention_days": settings.MESSAGE_RETENTION_DAYS,
         },
     )

@@ -13,8 +13,12 @@ through the desk. Due times are symbols: "before" (queued at booking or in the s
 before the change), "now" (queued by the change), "eve" (the
 day-before time of the appointment as it is now, placed by `bookings.outbox.queue`),
 "eve_old" (that of the original Monday), "ws_eve" (that of the workshop as it is now),
-"ws_eve_old" (that of the workshop's original Monday, 14:00). A waiting-list offer queued
+"ws_eve_old" (that of the workshop's original Monday, 14:00), "next_day" (the feedback
+question's time, the morning after the appointment). A waiting-list offer queued
 in quiet hours is due the next morning; it counts as due when it was queued.
+
+Where a step names her, Petra (Gertrud's daughter, on a mobile) is Gertrud's contact
+person and gets copies ("contact"); her replies arrive as signed Twilio webhooks.
 
 Workshop rows: Sabine teaches the workshop where a step says so; Otto and Anna are other
 seniors (the recipient names them), who take or wait for its seats. Replies about a
@@ -34,7 +38,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import services
+from bookings import roles, services
 from bookings.inbound.replies import reply_keypad, reply_sms
 from bookings.models import (
     Absence,
@@ -48,6 +52,7 @@ from bookings.models import (
 )
 from bookings.outbox import queue, tasks
 from bookings.outbox.dispatch import dispatch_due
+from bookings.outbox.feedback import feedback_due
 from bookings.outbox.quiet_hours import quiet_until
 from bookings.outbox.texts import day_words, render_text
 from tests.admin_forms import admin_form_data
@@ -245,6 +250,27 @@ def on_a_landline(w: World) -> None:
     w.senior.save()
 
 
+CONTACT_PHONE = "+4915123456790"
+
+
+def contact_named(w: World) -> None:
+    """Gertrud's daughter Petra, on a mobile, agreed to get copies, and Gertrud wishes so."""
+    services.contact_person_save(
+        senior=w.senior,
+        name="Petra Müller",
+        relation="Tochter",
+        phone=CONTACT_PHONE,
+        consent=True,
+        copies_wished=True,
+    )
+
+
+def contact_copy_sent(w: World) -> None:
+    Reminder.objects.filter(
+        addressee=Reminder.Addressee.CONTACT, kind=Reminder.Kind.CONFIRMATION
+    ).update(status=Reminder.Status.SENT, sent_at=timezone.now())
+
+
 def sabine_teaches_workshop(w: World) -> None:
     Assignment.objects.create(helper=w.sabine, workshop=w.workshop)
 
@@ -297,6 +323,18 @@ def workshop_messages_sent(w: World) -> None:
     ).exclude(kind=Reminder.Kind.DAY_BEFORE).update(
         status=Reminder.Status.SENT, sent_at=timezone.now()
     )
+
+
+def appointment_was_this_morning(w: World) -> None:
+    """The appointment's time has come and gone (moved by hand: only the mark matters)."""
+    starts_at = timezone.now() - datetime.timedelta(hours=3)
+    Appointment.objects.filter(pk=w.appointment.pk).update(
+        starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=1)
+    )
+
+
+def marked_attended(w: World) -> None:
+    services.appointment_mark(appointment=w.appointment, status="attended")
 
 
 def offer_ran_out(w: World) -> None:
@@ -447,11 +485,41 @@ def sms_reply(word: str) -> Callable[[World], object]:
     return act
 
 
+def contact_sms_reply(word: str) -> Callable[[World], object]:
+    def act(w: World):
+        return w.twilio("/twilio/sms/", {"From": CONTACT_PHONE, "Body": word, "MessageSid": "SMc"})
+
+    return act
+
+
 def relative_reply(word: str) -> Callable[[World], object]:
     def act(w: World):
         return reply_sms(from_number=RELATIVE_MOBILE, body=word, sid=f"SM-relative-{word}")
 
     return act
+
+
+def desk_contact_person(**changes) -> Callable[[World], object]:
+    """The desk's contact person form as Petra's details fill it, with `changes`."""
+
+    def act(w: World):
+        data = {
+            "name": "Petra Müller",
+            "relation": "Tochter",
+            "phone": "0151 23456790",
+            "consent": "on",
+            "copies_wished": "on",
+        }
+        data.update(changes)
+        return w.desk(
+            "contact_person", {k: v for k, v in data.items() if v is not None}, w.senior.pk
+        )
+
+    return act
+
+
+def desk_contact_person_remove(w: World):
+    return w.desk("contact_person_remove", {}, w.senior.pk)
 
 
 def keypad_cancel(w: World):
@@ -491,6 +559,19 @@ def admin_note(w: World):
 
 def desk_mark_too_early(w: World):
     return w.desk("mark", {"status": "attended"}, w.appointment.pk)
+
+
+def desk_mark_attended(w: World):
+    return w.desk("mark", {"status": "attended"}, w.appointment.pk)
+
+
+def desk_mark_no_show(w: World):
+    return w.desk("mark", {"status": "no_show"}, w.appointment.pk)
+
+
+def coordinator_erase(w: World):
+    w.login(make_user(group=roles.COORDINATOR))
+    return w.client.post(reverse("privacy:erase", args=[w.senior.pk]), {"confirm": "on"})
 
 
 def desk_workshop_register(w: World):
@@ -631,6 +712,14 @@ MOVED_FROM_HELD = [
     (A, "day_before", "senior", "sms", "pending", "eve"),
     (A, "moved", "senior", "sms", "pending", "now"),
 ]
+
+
+# Copies of Gertrud's messages to Petra, her contact person.
+CONTACT_BOOKED = [
+    (A, "confirmation", "contact", "sms", "pending", "before"),
+    (A, "day_before", "contact", "sms", "pending", "eve"),
+]
+CONTACT_CANCELLED_NOW = [*CANCELLED_NOW, (A, "cancelled", "contact", "sms", "pending", "now")]
 
 
 def voice(rows):
@@ -1020,7 +1109,153 @@ ROWS = [
         ],
         given=(sabine_inactive,),
     ),
+    Row(
+        "book, with a contact person",
+        "desk",
+        "appointment_book",
+        nothing,
+        [*BOOKED, *CONTACT_BOOKED],
+        before_booking=(contact_named,),
+        status=None,
+    ),
+    Row(
+        "contact person named",
+        "desk",
+        "contact_person_save",
+        desk_contact_person(),
+        [
+            *BOOKED,
+            (A, "confirmation", "contact", "sms", "pending", "now"),
+            (A, "day_before", "contact", "sms", "pending", "eve"),
+        ],
+    ),
+    Row(
+        "contact person named, no copies wished",
+        "desk",
+        "contact_person_save",
+        desk_contact_person(copies_wished=None),
+        BOOKED,
+    ),
+    Row(
+        "contact person's consent withdrawn",
+        "desk",
+        "contact_person_save",
+        desk_contact_person(consent=None),
+        [*BOOKED, *withdrawn(CONTACT_BOOKED)],
+        before_booking=(contact_named,),
+    ),
+    Row(
+        "contact person's number changed to a landline",
+        "desk",
+        "contact_person_save",
+        desk_contact_person(phone="0631 654321"),
+        [*BOOKED, *((*row[:3], "voice", *row[4:]) for row in CONTACT_BOOKED)],
+        before_booking=(contact_named,),
+    ),
+    Row(
+        "contact person removed",
+        "desk",
+        "contact_person_remove",
+        desk_contact_person_remove,
+        [*BOOKED, *withdrawn(CONTACT_BOOKED)],
+        before_booking=(contact_named,),
+    ),
+    Row(
+        "STOP from the contact person's number",
+        "reply",
+        "contact_person_opt_out",
+        contact_sms_reply("STOP"),
+        [*BOOKED, *withdrawn(CONTACT_BOOKED)],
+        before_booking=(contact_named,),
+        status=200,
+    ),
+    Row(
+        "confirmed by the contact person (JA)",
+        "reply",
+        None,  # bookings/inbound/replies.py sets confirmed_at: nothing to send
+        contact_sms_reply("JA"),
+        [*BOOKED, (A, "confirmation", "contact", "sms", "answered", "before"), CONTACT_BOOKED[1]],
+        before_booking=(contact_named,),
+        given=(contact_copy_sent,),
+        status=200,
+    ),
+    Row(
+        "cancelled by the contact person (NEIN)",
+        "reply",
+        "appointment_cancel",
+        contact_sms_reply("NEIN"),
+        [
+            *withdrawn(BOOKED),
+            (A, "confirmation", "contact", "sms", "answered", "before"),
+            *withdrawn(CONTACT_BOOKED[1:]),
+            *CONTACT_CANCELLED_NOW,
+        ],
+        before_booking=(contact_named,),
+        given=(contact_copy_sent,),
+        status=200,
+    ),
+    Row(
+        "cancelled, with a contact person",
+        "desk",
+        "appointment_cancel",
+        desk_cancel,
+        [*withdrawn(BOOKED), *withdrawn(CONTACT_BOOKED), *CONTACT_CANCELLED_NOW],
+        before_booking=(contact_named,),
+    ),
+    Row(
+        "moved, with a contact person",
+        "desk",
+        "appointment_move",
+        desk_move_to_tuesday,
+        [
+            *withdrawn(BOOKED[:2]),
+            (A, "day_before", "senior", "sms", "cancelled", "eve_old"),
+            *withdrawn(CONTACT_BOOKED[:1]),
+            (A, "day_before", "contact", "sms", "cancelled", "eve_old"),
+            (A, "moved", "Sabine", "email", "pending", "now"),
+            (A, "moved", "senior", "sms", "pending", "now"),
+            (A, "moved", "contact", "sms", "pending", "now"),
+            (A, "day_before", "senior", "sms", "pending", "eve"),
+            (A, "day_before", "contact", "sms", "pending", "eve"),
+        ],
+        before_booking=(contact_named,),
+    ),
     Row("note", "desk", "appointment_note", desk_note, BOOKED),
+    Row(
+        "attended",
+        "desk",
+        "appointment_mark",
+        desk_mark_attended,
+        [
+            *BOOKED[:2],
+            (A, "day_before", "senior", "sms", "pending", "eve_old"),
+            (A, "feedback", "senior", "sms", "pending", "next_day"),
+        ],
+        given=(appointment_was_this_morning,),
+    ),
+    Row(
+        "no-show after attended",
+        "desk",
+        "appointment_mark",
+        desk_mark_no_show,
+        [
+            *BOOKED[:2],
+            (A, "day_before", "senior", "sms", "pending", "eve_old"),
+            (A, "feedback", "senior", "sms", "cancelled", "next_day"),
+        ],
+        given=(appointment_was_this_morning, marked_attended),
+    ),
+    Row(
+        "erased on request (Art. 17)",
+        "desk",
+        "senior_erase",
+        coordinator_erase,
+        [
+            *withdrawn(BOOKED),
+            (A, "cancelled", "Sabine", "email", "pending", "now"),
+            (A, "cancelled", "senior", "sms", "cancelled", "now"),
+        ],
+    ),
     Row("note", "admin", "appointment_note", admin_note, BOOKED),
     Row(
         "attended, before the day: refused", "desk", "appointment_mark", desk_mark_too_early, BOOKED
@@ -1470,6 +1705,7 @@ def _due(reminder: Reminder, w: World, original_start, original_ws_start) -> str
         symbols = {
             "eve": queue.day_before_due(w.appointment.starts_at),
             "eve_old": queue.day_before_due(original_start),
+            "next_day": feedback_due(w.appointment.starts_at, w.changed),
         }
     for name, symbol in symbols.items():
         if symbol == reminder.due_at:
@@ -1484,6 +1720,8 @@ def _due(reminder: Reminder, w: World, original_start, original_ws_start) -> str
 def _recipient(reminder: Reminder, w: World) -> str:
     if reminder.addressee == Reminder.Addressee.RELATIVE:
         return "relative"
+    if reminder.addressee == Reminder.Addressee.CONTACT:
+        return "contact"
     if reminder.senior_id:
         return "senior" if reminder.senior_id == w.senior.pk else reminder.senior.first_name
     return reminder.helper.first_name

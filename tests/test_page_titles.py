@@ -47,6 +47,8 @@ def desk_titles(client: Client, appointment, workshop, senior, monday) -> dict[s
             reverse("desk:book", args=[senior.pk]),
             {"topic": appointment.topic_id, "slot": taken},
         ),
+        "contact person": client.get(reverse("desk:contact_person", args=[senior.pk])),
+        "contact person, errors": client.post(reverse("desk:contact_person", args=[senior.pk])),
         "confirmation": client.get(reverse("desk:confirmation", args=[appointment.pk])),
         "appointment": client.get(reverse("desk:appointment", args=[appointment.pk])),
         "appointment, cancel error": client.post(reverse("desk:cancel", args=[appointment.pk])),
@@ -81,14 +83,26 @@ def helper_titles(client: Client, helper) -> dict[str, str]:
     return {state: title_of(response) for state, response in states.items()}
 
 
+def coordinator_titles(client: Client, senior) -> dict[str, str]:
+    states = {
+        "information": client.get(reverse("privacy:information", args=[senior.pk])),
+        "erase": client.get(reverse("privacy:erase", args=[senior.pk])),
+        "erase, errors": client.post(reverse("privacy:erase", args=[senior.pk]), {}),
+        "privacy notice": client.get(reverse("privacy_notice")),
+    }
+    return {state: title_of(response) for state, response in states.items()}
+
+
 def test_it_gives_every_page_state_its_own_title(
-    client, office_staff, helper, world, senior, monday
+    client, office_staff, helper, coordinator, world, senior, monday
 ):
     appointment, workshop = world
     client.force_login(office_staff)
     titles = desk_titles(client, appointment, workshop, senior, monday)
     client.force_login(helper.user)
     titles |= {f"helper {state}": title for state, title in helper_titles(client, helper).items()}
+    client.force_login(coordinator)
+    titles |= coordinator_titles(client, senior)
 
     repeated = {t: [s for s in titles if titles[s] == t] for t in titles.values()}
     assert not {t: s for t, s in repeated.items() if len(s) > 1}, "titles repeat"

@@ -54,6 +54,11 @@ def own(status, *, other_helper=None) -> dict[str, object]:
     }
 
 
+def coordinator_only(status) -> dict[str, object]:
+    """Coordinators get `status`; office staff and helpers 403."""
+    return {**each(403), "anonymous": LOGIN, "coordinator": status}
+
+
 ANYONE_200 = each(200)
 # Twilio's webhooks: only POST, and only with Twilio's signature.
 TWILIO = {"GET": each(405), "POST": each(403)}
@@ -80,6 +85,9 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "desk:senior_create": {"GET": desk(405), "POST": desk(422)},
     "desk:senior": {"GET": desk(200), "POST": desk(200)},
     "desk:book": {"GET": desk(405), "POST": desk(400)},
+    # An empty form is refused with its errors (422); removing needs no form.
+    "desk:contact_person": {"GET": desk(200), "POST": desk(422)},
+    "desk:contact_person_remove": {"GET": desk(405), "POST": desk(302)},
     "desk:appointment": {"GET": desk(200), "POST": desk(200)},
     "desk:confirmation": {"GET": desk(200), "POST": desk(200)},
     "desk:move": {"GET": desk(200), "POST": desk(400)},
@@ -117,6 +125,13 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "helpers:feed_renew": {"GET": own(405), "POST": own(302)},
     # The feed's secret token is the key: no login, the same for everyone.
     "helpers:feed": {"GET": ANYONE_200, "POST": each(405)},
+    # Data protection: information and erasure are the coordinator's; an empty POST
+    # (no confirmation) erases nothing.
+    "privacy:information": {"GET": coordinator_only(200), "POST": coordinator_only(405)},
+    "privacy:information_json": {"GET": coordinator_only(200), "POST": coordinator_only(405)},
+    "privacy:erase": {"GET": coordinator_only(200), "POST": coordinator_only(400)},
+    # The privacy notice is public.
+    "privacy_notice": {"GET": each(200), "POST": each(405)},
     "twilio_status": TWILIO,
     "twilio_sms": TWILIO,
     "twilio_call": TWILIO,
@@ -127,6 +142,8 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
 PATH_VALUES = {
     "desk:senior": lambda w: {"pk": w["senior"].pk},
     "desk:book": lambda w: {"pk": w["senior"].pk},
+    "desk:contact_person": lambda w: {"pk": w["senior"].pk},
+    "desk:contact_person_remove": lambda w: {"pk": w["senior"].pk},
     "desk:appointment": lambda w: {"pk": w["appointment"].pk},
     "desk:confirmation": lambda w: {"pk": w["appointment"].pk},
     "desk:move": lambda w: {"pk": w["appointment"].pk},
@@ -142,6 +159,9 @@ PATH_VALUES = {
     "helpers:availability_change": lambda w: {"pk": w["availability"].pk},
     "helpers:availability_end": lambda w: {"pk": w["availability"].pk},
     "helpers:feed": lambda w: {"token": w["feed_token"]},
+    "privacy:information": lambda w: {"pk": w["senior"].pk},
+    "privacy:information_json": lambda w: {"pk": w["senior"].pk},
+    "privacy:erase": lambda w: {"pk": w["senior"].pk},
     "twilio_status": lambda w: {"reminder_id": w["reminder"].pk},
     "twilio_call": lambda w: {"reminder_id": w["reminder"].pk},
     "twilio_keypad": lambda w: {"reminder_id": w["reminder"].pk},

@@ -17,6 +17,7 @@ from bookings.availability import AFTERNOON, MORNING, SlotQuery, parse_cursor
 from bookings.models import (
     AppointmentKind,
     CancellationReason,
+    ContactPerson,
     DeviceKind,
     Senior,
     Topic,
@@ -84,6 +85,18 @@ class SeniorForm(_CrispyMixin, forms.ModelForm):
             "preferred_channel",
             "reminder_consent",
         ]
+
+
+class ContactPersonForm(_CrispyMixin, forms.ModelForm):
+    """The senior's contact person; saved through `services.contact_person_save`. Bind it
+    to `ContactPerson(senior=…)` so that the senior's own number is refused."""
+
+    phone = PhoneFormField(label=_("Telefon"))
+
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "relation", "phone", "consent", "copies_wished"]
+        help_texts = {"name": _("Vor- und Nachname, so wie die Person sich am Telefon meldet.")}
 
 
 class SlotSearchForm(_CrispyMixin, forms.Form):

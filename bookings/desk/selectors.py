@@ -41,18 +41,23 @@ def _phone_digits(text: str) -> str:
 
 
 def senior_search(text: str, *, limit: int = SEARCH_LIMIT) -> list[Senior]:
-    """Seniors whose phone number contains the typed digits (any format, or the last
-    digits), or whose name contains every typed word, folded (`muller` finds `Müller`)."""
+    """Seniors whose phone number, or their contact person's, contains the typed digits
+    (any format, or the last digits), or whose name contains every typed word, folded
+    (`muller` finds `Müller`)."""
     # PostgreSQL refuses NUL in text; no name or number contains one.
     text = text.replace("\x00", "").strip()
-    seniors = Senior.objects.filter(anonymised_at__isnull=True).select_related("district")
+    seniors = Senior.objects.filter(anonymised_at__isnull=True).select_related(
+        "district", "contact_person"
+    )
     if not _LETTERS.search(text):
         digits = _phone_digits(text)
         if len(digits) < 3:
             return []
-        seniors = seniors.annotate(phone_text=Cast("phone", CharField())).filter(
-            phone_text__contains=digits
-        )
+        # A daughter calling for her mother is found by her own number.
+        seniors = seniors.annotate(
+            phone_text=Cast("phone", CharField()),
+            contact_phone_text=Cast("contact_person__phone", CharField()),
+        ).filter(Q(phone_text__contains=digits) | Q(contact_phone_text__contains=digits))
     else:
         words = fold_name(text).split()
         if not words:

@@ -7,6 +7,7 @@ from django.urls import path
 
 from bookings.desk.views import appointment as desk_appointment
 from bookings.desk.views import booking as desk_booking
+from bookings.desk.views import contact as desk_contact
 from bookings.desk.views import daylist as desk_daylist
 from bookings.desk.views import messages as message_views
 from bookings.desk.views import search as desk_search
@@ -20,6 +21,12 @@ urlpatterns = [
     path("ratsuchende/neu/", desk_search.senior_create, name="senior_create"),
     path("ratsuchende/<int:pk>/", desk_booking.senior, name="senior"),
     path("ratsuchende/<int:pk>/buchen/", desk_booking.book, name="book"),
+    path("ratsuchende/<int:pk>/kontaktperson/", desk_contact.contact_person, name="contact_person"),
+    path(
+        "ratsuchende/<int:pk>/kontaktperson/entfernen/",
+        desk_contact.contact_person_remove,
+        name="contact_person_remove",
+    ),
     path("termine/<int:pk>/", desk_appointment.appointment, name="appointment"),
     path("termine/<int:pk>/bestaetigung/", desk_booking.confirmation, name="confirmation"),
     path("termine/<int:pk>/verlegen/", desk_appointment.move, name="move"),

@@ -62,7 +62,7 @@ def _sms_status(reminder: Reminder, status: str, error_code: str) -> None:
             _update(reminder, provider_status=status)
         return
     now = timezone.now()
-    if error_code in NO_SMS_POSSIBLE and reminder.senior_id:
+    if error_code in NO_SMS_POSSIBLE and reminder.calls_when_no_sms:
         retry = {"channel": Reminder.Channel.VOICE, "due_at": now}
     elif error_code in DELIVERY_TEMPORARY and reminder.attempts < 3:
         retry = {"due_at": now + datetime.timedelta(minutes=10 * reminder.attempts)}

@@ -14,14 +14,15 @@ from django.utils.translation import gettext as _
 
 from bookings import services
 from bookings.inbound import reply_words
+from bookings.inbound.recipients import sent_to
 from bookings.models import InboundMessage, RegistrationStatus, Reminder, SeatOffer
 
 _REACHED = [Reminder.Status.SENT, Reminder.Status.DELIVERED, Reminder.Status.ANSWERED]
 
 
-def _newest_reached(seniors) -> Reminder | None:
+def _newest_reached(number: str) -> Reminder | None:
     return (
-        Reminder.objects.filter(senior__in=seniors, status__in=_REACHED, sent_at__isnull=False)
+        Reminder.objects.filter(sent_to(number), status__in=_REACHED, sent_at__isnull=False)
         .select_related("registration__workshop")
         .order_by("-sent_at", "-pk")
         .first()
@@ -76,11 +77,11 @@ def _is_question(reminder: Reminder | None) -> bool:
     return reminder.kind in (Reminder.Kind.OFFER, Reminder.Kind.MOVED)
 
 
-def offer_reply_sms(*, seniors, meaning: str | None, body: str, sid: str) -> str | None:
+def offer_reply_sms(*, number: str, meaning: str | None, body: str, sid: str) -> str | None:
     """Act on a JA/NEIN about a workshop; None if the reply is not about one."""
-    if meaning not in (reply_words.YES, reply_words.NO) or not seniors:
+    if meaning not in (reply_words.YES, reply_words.NO):
         return None
-    asked = _newest_reached(seniors)
+    asked = _newest_reached(number)
     if not _is_question(asked):
         return None
     accept = meaning == reply_words.YES

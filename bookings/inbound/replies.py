@@ -1,10 +1,12 @@
 """What a senior's answer does: an SMS reply or a key pressed during a reminder call.
+Their contact person's answer to a copy acts the same way on the senior's appointment,
+and so does a NEIN from the relative invited to a video call (their JA confirms nothing).
 
-"JA" confirms, "NEIN" cancels (the slot is free again and the helper is told through
-the outbox), "STOP" opts out, and so do their common forms in people's own words
+A score answers the feedback question (`feedback_replies`); "JA" confirms, "NEIN"
+cancels (the slot is free again and the helper is told through the outbox), "STOP" opts
+out, and so do their common forms in people's own words
 ("Ja, ich komme", "Termin absagen": `reply_words`); anything else waits on the office's
-list. A reply that comes twice (same provider SID) acts once. The relative invited to a
-video call may cancel it with NEIN from the number the invitation went to.
+list. A reply that comes twice (same provider SID) acts once.
 """
 
 from __future__ import annotations
@@ -15,48 +17,27 @@ from django.utils.translation import gettext as _
 
 from bookings import services
 from bookings.inbound import reply_words
+from bookings.inbound.feedback_replies import feedback_reply_sms
 from bookings.inbound.offer_replies import offer_reply_sms
+from bookings.inbound.recipients import sender_of, sent_to
 from bookings.models import (
     Appointment,
     AppointmentStatus,
     CancellationReason,
     InboundMessage,
     Reminder,
-    Senior,
 )
 
-_ASKED = {
-    "status__in": [Reminder.Status.SENT, Reminder.Status.DELIVERED, Reminder.Status.ANSWERED],
-    "appointment__status": AppointmentStatus.BOOKED,
-}
 
-
-def _latest_asked(seniors) -> Reminder | None:
-    """The newest message that asked these seniors about an upcoming appointment."""
+def _latest_asked(number: str) -> Reminder | None:
+    """The newest message to this number (a senior's own, or a copy to their contact
+    person) that asked about an upcoming appointment."""
     return (
         Reminder.objects.filter(
-            senior__in=seniors,
-            addressee=Reminder.Addressee.SELF,
+            sent_to(number),
+            status__in=[Reminder.Status.SENT, Reminder.Status.DELIVERED, Reminder.Status.ANSWERED],
+            appointment__status=AppointmentStatus.BOOKED,
             appointment__starts_at__gt=timezone.now(),
-            **_ASKED,
-        )
-        .exclude(kind=Reminder.Kind.CANCELLED)
-        .select_related("appointment")
-        .order_by("-sent_at")
-        .first()
-    )
-
-
-def _latest_asked_relative(number: str) -> Reminder | None:
-    """The newest invitation or reminder sent to this number as a relative invited to
-    an upcoming video appointment."""
-    return (
-        Reminder.objects.filter(
-            addressee=Reminder.Addressee.RELATIVE,
-            channel=Reminder.Channel.SMS,
-            appointment__video__relative_phone=number,
-            appointment__starts_at__gt=timezone.now(),
-            **_ASKED,
         )
         .exclude(kind=Reminder.Kind.CANCELLED)
         .select_related("appointment", "senior")
@@ -78,13 +59,18 @@ def appointment_confirm_by_senior(reminder: Reminder) -> None:
     _answered(reminder)
 
 
-def appointment_cancel_by_senior(reminder: Reminder, *, how: str, note: str = "") -> bool:
-    """Cancel through the booking service; False if it was no longer booked."""
+def appointment_cancel_by_senior(reminder: Reminder, *, how: str) -> bool:
+    """Cancel through the booking service (the senior's contact person may, too, when
+    answering a copy); False if it was no longer booked."""
+    if reminder.addressee == Reminder.Addressee.CONTACT:
+        note = _("Von der Kontaktperson abgesagt (%(how)s).") % {"how": how}
+    elif reminder.addressee == Reminder.Addressee.RELATIVE:
+        note = _("Von der/dem Angehörigen abgesagt (%(how)s).") % {"how": how}
+    else:
+        note = _("Von der Person selbst abgesagt (%(how)s).") % {"how": how}
     try:
         services.appointment_cancel(
-            appointment=reminder.appointment,
-            reason=CancellationReason.SENIOR,
-            note=note or _("Von der Person selbst abgesagt (%(how)s).") % {"how": how},
+            appointment=reminder.appointment, reason=CancellationReason.SENIOR, note=note
         )
     except services.BookingError:
         return False
@@ -104,33 +90,37 @@ def _record(**fields) -> InboundMessage | None:
 @transaction.atomic
 def reply_sms(*, from_number: str, body: str, sid: str) -> str:
     """Act on an inbound SMS; returns the text to answer with ('' for none)."""
-    seniors = list(Senior.objects.filter(phone=from_number))
     meaning = reply_words.reply_meaning(body)
-    asked = _latest_asked(seniors) if seniors else None
-    # A relative invited to a video call may cancel it like the senior; anything else
-    # they write goes to the office's list under the senior (a JA confirms nothing).
-    by_relative = _latest_asked_relative(from_number) if asked is None else None
-    if by_relative is not None and meaning == reply_words.NO:
-        return _relative_cancels(by_relative, body=body, sid=sid)
-    about = asked or by_relative
+    asked = _latest_asked(from_number)
+    senior, sender = sender_of(from_number, asked)
     fields = {
         "provider_sid": sid,
-        "senior": seniors[0] if seniors else getattr(by_relative, "senior", None),
-        "appointment": about.appointment if about else None,
+        "senior": senior,
+        "sender": sender,
+        "appointment": asked.appointment if asked else None,
         "channel": Reminder.Channel.SMS,
         "body": body[:1600],
     }
+    # Hook: a score (or anything but STOP) answering the feedback question.
+    feedback = feedback_reply_sms(number=from_number, meaning=meaning, body=body, sid=sid)
+    if feedback is not None:
+        return feedback
     # Hook: a JA/NEIN to a waiting-list offer or a workshop's move (offer_replies.py).
-    about_workshop = offer_reply_sms(seniors=seniors, meaning=meaning, body=body, sid=sid)
+    about_workshop = offer_reply_sms(number=from_number, meaning=meaning, body=body, sid=sid)
     if about_workshop is not None:
         return about_workshop
     if meaning == reply_words.STOP:
+        # Nothing more to this number: neither a senior's own messages nor copies.
         if _record(action=InboundMessage.Action.OPTED_OUT, **fields):
             services.senior_opt_out(phone=from_number)
+            services.contact_person_opt_out(phone=from_number)
         return ""
-    if asked and meaning == reply_words.YES:
+    # Only the senior (or their contact person) can say that the senior will come.
+    if asked and meaning == reply_words.YES and sender != Reminder.Addressee.RELATIVE:
         if _record(action=InboundMessage.Action.CONFIRMED, **fields):
             appointment_confirm_by_senior(asked)
+        if sender == Reminder.Addressee.CONTACT:
+            return _("Danke! Der Termin ist bestätigt.")
         return _("Danke! Ihr Termin ist bestätigt. Wir freuen uns auf Sie.")
     if asked and meaning == reply_words.NO:
         if _record(action=InboundMessage.Action.CANCELLED, **fields):
@@ -141,24 +131,6 @@ def reply_sms(*, from_number: str, body: str, sid: str) -> str:
     return ""
 
 
-def _relative_cancels(reminder: Reminder, *, body: str, sid: str) -> str:
-    """NEIN from the relative: the video appointment is cancelled through the service,
-    and the reply is on the office's list under the senior whose appointment it was."""
-    recorded = _record(
-        provider_sid=sid,
-        senior=reminder.senior,
-        appointment=reminder.appointment,
-        channel=Reminder.Channel.SMS,
-        body=body[:1600],
-        action=InboundMessage.Action.CANCELLED,
-    )
-    if recorded:
-        appointment_cancel_by_senior(
-            reminder, how=_("SMS"), note=_("Von der/dem Angehörigen per SMS abgesagt.")
-        )
-    return _("Danke, das Videogespräch ist abgesagt. Wir geben Bescheid.")
-
-
 @transaction.atomic
 def reply_keypad(*, reminder: Reminder, digits: str, call_sid: str) -> str:
     """Act on a key pressed during a call: '1' confirm, '2' cancel. Returns what happened."""
@@ -166,6 +138,7 @@ def reply_keypad(*, reminder: Reminder, digits: str, call_sid: str) -> str:
     recorded = _record(
         provider_sid=f"{call_sid}:{digits}",
         senior=reminder.senior,
+        sender=reminder.addressee,
         appointment=reminder.appointment,
         channel=Reminder.Channel.VOICE,
         body=_("Taste %(digits)s gedrückt") % {"digits": digits},

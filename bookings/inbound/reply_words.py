@@ -113,3 +113,37 @@ def reply_meaning(body: str) -> str | None:
     if bool(signals[YES]) == bool(signals[NO]):
         return None  # neither, or both: "ja nein"
     return YES if signals[YES] else NO
+
+
+# A score in people's own words: "4", "4 danke", "5!", "Note 3", "eine Vier", "4 von 5".
+_SCORE_WORDS = {"eins": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "fuenf": 5}
+_SCORE_FILLER = {
+    "sterne", "stern", "punkte", "punkt", "gebe", "geben", "gib", "ich", "eine", "ein",
+    "die", "danke", "dankeschön", "vielen", "dank", "herzlichen", "herzlich", "bitte",
+    "gerne", "gern", "mfg", "gruß", "grüße", "liebe", "lieben",
+}  # fmt: skip
+_SCORE_FILLER_F = {_fold(w) for w in _SCORE_FILLER}
+# School grades run the other way (1 = sehr gut): "Note 1" is read by a person; only
+# the middle, "Note 3", means the same on both scales.
+_GRADE_WORDS = {"note", "schulnote"}
+_OUT_OF_FIVE = re.compile(r"(?:\bvon|/)\s*(?:5|fünf)\b", re.IGNORECASE)
+
+
+def feedback_score(body: str) -> int | None:
+    """1 to 5 for a reply that is one score and nothing else; None otherwise ("3 oder
+    4", "10", "Es war gut"), so that a person reads it."""
+    if "?" in body:
+        return None
+    scores, grade = [], False
+    for word in _words(_OUT_OF_FIVE.sub(" ", body)):
+        if word.isdigit():
+            scores.append(int(word))
+        elif word in _SCORE_WORDS:
+            scores.append(_SCORE_WORDS[word])
+        elif word in _GRADE_WORDS:
+            grade = True
+        elif word not in _SCORE_FILLER_F:
+            return None
+    if len(scores) != 1 or not 1 <= scores[0] <= 5 or (grade and scores[0] != 3):
+        return None
+    return scores[0]

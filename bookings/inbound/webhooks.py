@@ -140,10 +140,17 @@ def call(request: HttpRequest, reminder_id: int) -> HttpResponse:
         _say_appointment(response, reminder)
         response.say(_("Auf Wiederhören."), **VOICE)
         return _twiml(response)
-    choices = _(
-        "Drücken Sie die 1, wenn Sie kommen. Drücken Sie die 2, wenn Sie absagen möchten. "
-        "Drücken Sie die 3, um die Nachricht noch einmal zu hören."
-    )
+    if reminder.addressee == Reminder.Addressee.CONTACT:
+        # The contact person answers for the senior, as the senior would.
+        choices = _(
+            "Drücken Sie die 1, um den Termin zu bestätigen. Drücken Sie die 2, um ihn "
+            "abzusagen. Drücken Sie die 3, um die Nachricht noch einmal zu hören."
+        )
+    else:
+        choices = _(
+            "Drücken Sie die 1, wenn Sie kommen. Drücken Sie die 2, wenn Sie absagen möchten. "
+            "Drücken Sie die 3, um die Nachricht noch einmal zu hören."
+        )
     return _twiml(_menu(response, reminder, choices))
 
 
@@ -169,10 +176,15 @@ def keypad(request: HttpRequest, reminder_id: int) -> HttpResponse:
     action = reply_keypad(
         reminder=reminder, digits=digits, call_sid=request.POST.get("CallSid", "")
     )
-    if action == InboundMessage.Action.CONFIRMED:
-        response.say(_("Danke! Ihr Termin ist bestätigt. Auf Wiederhören."), **VOICE)
+    # To the contact person "der Termin": it is the senior's, not theirs.
+    to_contact = reminder.addressee == Reminder.Addressee.CONTACT
+    if action == InboundMessage.Action.CONFIRMED and to_contact:
+        answer = _("Danke! Der Termin ist bestätigt. Auf Wiederhören.")
+    elif action == InboundMessage.Action.CONFIRMED:
+        answer = _("Danke! Ihr Termin ist bestätigt. Auf Wiederhören.")
+    elif to_contact:
+        answer = _("Der Termin ist abgesagt. Wir geben dem Büro Bescheid. Auf Wiederhören.")
     else:
-        response.say(
-            _("Ihr Termin ist abgesagt. Wir geben dem Büro Bescheid. Auf Wiederhören."), **VOICE
-        )
+        answer = _("Ihr Termin ist abgesagt. Wir geben dem Büro Bescheid. Auf Wiederhören.")
+    response.say(answer, **VOICE)
     return _twiml(response)

@@ -23,7 +23,7 @@ from bookings.models.appointments import (  # noqa: E402
 )
 from bookings.models.helpers import Absence, Availability, Helper, Topic  # noqa: E402
 from bookings.models.outbox import InboundMessage, Reminder  # noqa: E402
-from bookings.models.seniors import Senior  # noqa: E402
+from bookings.models.seniors import ContactPerson, Senior  # noqa: E402
 from bookings.models.video import VideoCall, room_url_new  # noqa: E402
 from bookings.models.workshops import (  # noqa: E402
     Registration,
@@ -40,6 +40,7 @@ __all__ = [
     "Assignment",
     "Availability",
     "CancellationReason",
+    "ContactPerson",
     "DeviceKind",
     "Helper",
     "InboundMessage",

@@ -27,6 +27,8 @@ class Reminder(models.Model):
         CANCELLED = "cancelled", _("Absage")
         RETITLED = "retitled", _("neuer Titel")
         OFFER = "offer", _("Platzangebot")
+        # The day after an attended appointment: "Hat Ihnen die Hilfe geholfen?" (SMS only).
+        FEEDBACK = "feedback", _("Frage nach der Zufriedenheit")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
@@ -163,6 +165,17 @@ class Reminder(models.Model):
         recipient = self.senior or self.helper
         return f"{self.get_kind_display()} an {recipient} ({self.get_status_display()})"
 
+    @property
+    def calls_when_no_sms(self) -> bool:
+        """A senior's message becomes a call when the number takes no SMS; the feedback
+        question does not (nobody is rung to be asked for a score), nor does a relative's
+        invitation to a video call (a link cannot be read out)."""
+        return (
+            bool(self.senior_id)
+            and self.kind != self.Kind.FEEDBACK
+            and self.addressee != self.Addressee.RELATIVE
+        )
+
 
 class InboundMessage(models.Model):
     """A reply from a senior: an SMS or a key pressed during a reminder call.
@@ -175,6 +188,7 @@ class InboundMessage(models.Model):
         CONFIRMED = "confirmed", _("Termin bestätigt")
         CANCELLED = "cancelled", _("Termin abgesagt")
         OPTED_OUT = "opted_out", _("Nachrichten abbestellt")
+        SCORED = "scored", _("Bewertung erhalten")
         TO_READ = "to_read", _("bitte lesen")
 
     provider_sid = models.CharField(_("Kennung beim Anbieter"), max_length=64, unique=True)
@@ -193,6 +207,11 @@ class InboundMessage(models.Model):
         blank=True,
         related_name="inbound_messages",
         verbose_name=_("Termin"),
+    )
+    # The senior themself, or their contact person answering a copy (`senior` is then
+    # the one whose appointment it is about).
+    sender = models.CharField(
+        _("von"), max_length=8, choices=Reminder.Addressee.choices, default=Reminder.Addressee.SELF
     )
     channel = models.CharField(_("Weg"), max_length=5, choices=Reminder.Channel.choices)
     body = models.CharField(_("Text"), max_length=1600)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -95,3 +96,83 @@ class Senior(models.Model):
         if self.preferred_channel:
             return self.preferred_channel
         return self.Channel.SMS if self.phone_kind == PhoneKind.MOBILE else self.Channel.VOICE
+
+
+class ContactPerson(models.Model):
+    """A relative or carer the senior named: the desk sees them when the senior calls,
+    and, if the senior wishes and they agreed, they get copies of the senior's
+    appointment messages and may answer them (`Reminder.Addressee.CONTACT`)."""
+
+    senior = models.OneToOneField(
+        Senior,
+        on_delete=models.CASCADE,
+        related_name="contact_person",
+        verbose_name=_("Ratsuchende/r"),
+    )
+    name = models.CharField(_("Name"), max_length=120)
+    relation = models.CharField(
+        _("Beziehung"),
+        max_length=60,
+        help_text=_("Zum Beispiel Tochter, Sohn, Nachbarin oder Pflegedienst."),
+    )
+    phone = PhoneNumberField(_("Telefon"), help_text=PHONE_HELP)
+    phone_kind = models.CharField(
+        _("Art des Anschlusses"), max_length=8, choices=PhoneKind.choices, editable=False
+    )
+    consent = models.BooleanField(
+        _("Einverständnis der Kontaktperson"),
+        default=False,
+        help_text=_("Die Kontaktperson ist einverstanden, Nachrichten von uns zu bekommen."),
+    )
+    consent_at = models.DateTimeField(_("Einverständnis am"), null=True, blank=True)
+    copies_wished = models.BooleanField(
+        _("Kopien der Nachrichten"),
+        default=False,
+        help_text=_(
+            "Die oder der Ratsuchende möchte, dass die Kontaktperson Bestätigungen, "
+            "Erinnerungen, Verlegungen und Absagen auch bekommt."
+        ),
+    )
+    opted_out_at = models.DateTimeField(
+        _("Kopien abbestellt am"),
+        null=True,
+        blank=True,
+        help_text=_("Gesetzt, wenn die Kontaktperson STOP geantwortet hat."),
+    )
+    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Kontaktperson")
+        verbose_name_plural = _("Kontaktpersonen")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relation})"
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived fields only, as on Senior: the kind of number and when consent came.
+        if self.phone:
+            self.phone_kind = phone_kind(self.phone)
+        if not self.consent:
+            self.consent_at = None
+        elif not self.consent_at:
+            self.consent_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.phone and self.senior_id and self.phone == self.senior.phone:
+            raise ValidationError(
+                {
+                    "phone": _(
+                        "Das ist die Nummer der oder des Ratsuchenden selbst. Bitte geben "
+                        "Sie die Nummer der Kontaktperson ein."
+                    )
+                }
+            )
+
+    @property
+    def copy_channel(self) -> str:
+        """How copies reach the contact: never without the senior's wish, their own
+        consent, or after their STOP; else SMS to a mobile and a call to a landline."""
+        if not (self.copies_wished and self.consent) or self.opted_out_at:
+            return Senior.Channel.NONE
+        return Senior.Channel.SMS if self.phone_kind == PhoneKind.MOBILE else Senior.Channel.VOICE

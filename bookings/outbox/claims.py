@@ -43,7 +43,7 @@ def due_reminders_related(rows):
         "appointment__senior",
         "appointment__helper__user",
         "appointment__video",
-        "senior",
+        "senior__contact_person",
         "helper__user",
         "registration__workshop__office",
         "workshop__office",

@@ -29,7 +29,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.models import AppointmentStatus, RegistrationStatus, Reminder
+from bookings.models import (
+    AppointmentStatus,
+    ContactPerson,
+    RegistrationStatus,
+    Reminder,
+    Senior,
+)
 from bookings.outbox.claims import _claim_batch, _finish
 from bookings.outbox.texts import render_subject, render_text
 from bookings.outbox.transports import Message, SendResult, TransportError, transport_for
@@ -65,7 +71,7 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 def _address(reminder: Reminder) -> str | None:
     if reminder.addressee == Reminder.Addressee.RELATIVE:
-        # The relative of a video appointment: not the senior, so not the senior's STOP.
+        # The relative invited to a video call, as entered at booking.
         video = reminder.appointment.video
         if reminder.channel == Reminder.Channel.EMAIL:
             return video.relative_email or None
@@ -76,6 +82,12 @@ def _address(reminder: Reminder) -> str | None:
             return helper.user.email or None
         return str(helper.phone) if helper.phone else None
     senior = reminder.senior
+    if reminder.addressee == Reminder.Addressee.CONTACT:
+        # Read now: a contact removed, or who took back consent or sent STOP, gets nothing.
+        contact = getattr(senior, "contact_person", None)
+        if contact is None or contact.copy_channel == Senior.Channel.NONE:
+            return None
+        return str(contact.phone)
     if senior.opted_out_at or not senior.phone:
         return None
     return str(senior.phone)
@@ -110,17 +122,23 @@ def _obsolete(reminder: Reminder, now: datetime.datetime) -> bool:
         gone = registration.status == RegistrationStatus.CANCELLED or workshop.cancelled_at
         return bool(gone) or workshop.starts_at <= now
     appointment = reminder.appointment
+    if reminder.kind == Reminder.Kind.FEEDBACK:
+        # Asked after the appointment, and only while it counts as attended.
+        return appointment.status != AppointmentStatus.ATTENDED
     return appointment.status == AppointmentStatus.CANCELLED or appointment.starts_at <= now
 
 
 def _opt_out(reminder: Reminder, now: datetime.datetime) -> None:
-    """Twilio says the senior sent STOP: nothing more goes to them (invariant 6)."""
-    type(reminder.senior).objects.filter(pk=reminder.senior_id, opted_out_at__isnull=True).update(
-        opted_out_at=now
-    )
-    Reminder.objects.filter(senior_id=reminder.senior_id, status=Reminder.Status.PENDING).exclude(
-        pk=reminder.pk
-    ).update(status=Reminder.Status.CANCELLED, updated_at=now)
+    """Twilio says the recipient sent STOP: nothing more goes to them (invariant 6). A
+    contact person's STOP stops the copies only, not the senior's own messages."""
+    if reminder.addressee == Reminder.Addressee.CONTACT:
+        recipient = ContactPerson.objects.filter(senior_id=reminder.senior_id)
+    else:
+        recipient = Senior.objects.filter(pk=reminder.senior_id)
+    recipient.filter(opted_out_at__isnull=True).update(opted_out_at=now)
+    Reminder.objects.filter(
+        senior_id=reminder.senior_id, addressee=reminder.addressee, status=Reminder.Status.PENDING
+    ).exclude(pk=reminder.pk).update(status=Reminder.Status.CANCELLED, updated_at=now)
 
 
 def _record_error(reminder: Reminder, error: TransportError, now: datetime.datetime) -> None:
@@ -128,12 +146,16 @@ def _record_error(reminder: Reminder, error: TransportError, now: datetime.datet
     if not error.uncertain:
         # Known not sent: the address is free for the next row.
         common.update(inflight_key="", uncertain_since=None)
-    # Only the senior's own number speaks for the senior (not a relative's or a contact's).
-    to_senior = reminder.senior_id and reminder.addressee == Reminder.Addressee.SELF
     if error.permanent:
-        if to_senior and error.code == UNSUBSCRIBED:
+        # A relative's number that unsubscribed says nothing about the senior: it fails.
+        relative = reminder.addressee == Reminder.Addressee.RELATIVE
+        if reminder.senior_id and error.code == UNSUBSCRIBED and not relative:
             _opt_out(reminder, now)
-        if to_senior and reminder.channel == Reminder.Channel.SMS and error.code in NO_SMS_POSSIBLE:
+        if (
+            reminder.calls_when_no_sms
+            and reminder.channel == Reminder.Channel.SMS
+            and error.code in NO_SMS_POSSIBLE
+        ):
             # Not a mobile after all: the same message as a call, right away.
             _finish(
                 reminder,
@@ -322,7 +344,8 @@ def _same_address_groups(reminders: list[Reminder]) -> list[list[Reminder]]:
     for reminder in reminders:
         recipient = ("helper", reminder.helper_id) if reminder.helper_id else None
         if reminder.addressee != Reminder.Addressee.SELF:
-            recipient = (reminder.addressee, reminder.appointment_id)
+            # A copy or an invitation goes to another person's address.
+            recipient = (reminder.addressee, reminder.appointment_id or reminder.senior_id)
         if recipient is None:
             recipient = ("phone", str(reminder.senior.phone or reminder.senior_id))
         groups.setdefault((reminder.channel, *recipient), []).append(reminder)

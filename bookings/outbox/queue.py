@@ -16,7 +16,7 @@ from django.utils import timezone
 from bookings.models import (
     Appointment,
     AppointmentKind,
-    AppointmentStatus,
+    ContactPerson,
     Helper,
     Registration,
     RegistrationStatus,
@@ -66,11 +66,6 @@ def _senior_key(appointment: Appointment, kind: str) -> str:
     return f"appointment:{appointment.pk}:{kind}:{appointment.sequence}"
 
 
-def _queue_for_senior(appointment: Appointment, kind: str, due_at) -> Reminder | None:
-    key = _senior_key(appointment, kind)
-    return _queue(appointment.senior, key=key, kind=kind, due_at=due_at, appointment=appointment)
-
-
 def _helper_row(appointment: Appointment, helper: Helper, kind: str) -> Reminder | None:
     """The unsaved outbox row telling a helper about an appointment; None without an address."""
     channel = helper_channel(helper)
@@ -101,6 +96,24 @@ def _senior_row(appointment: Appointment, kind: str, due_at) -> Reminder | None:
     )
 
 
+def _contact_row(
+    appointment: Appointment, kind: str, due_at, *, contact: ContactPerson | None
+) -> Reminder | None:
+    """The unsaved copy of the senior's message for their contact person; None unless
+    the senior wishes copies and the contact agreed (and did not answer STOP)."""
+    if contact is None or contact.copy_channel == Senior.Channel.NONE:
+        return None
+    return Reminder(
+        dedupe_key=f"{_senior_key(appointment, kind)}:contact",
+        appointment=appointment,
+        senior=appointment.senior,
+        addressee=Reminder.Addressee.CONTACT,
+        kind=kind,
+        channel=contact.copy_channel,
+        due_at=due_at,
+    )
+
+
 def _relative_row(appointment: Appointment, kind: str, due_at) -> Reminder | None:
     """The unsaved row for the relative invited to a video appointment (SMS to their
     mobile, else e-mail); None for other kinds. The row's senior is the one whose
@@ -119,6 +132,10 @@ def _relative_row(appointment: Appointment, kind: str, due_at) -> Reminder | Non
     )
 
 
+def _contact_of(appointment: Appointment) -> ContactPerson | None:
+    return ContactPerson.objects.filter(senior_id=appointment.senior_id).first()
+
+
 def _write(rows: list[Reminder | None]) -> None:
     """Insert the rows in one statement. A key already in the outbox is skipped by the
     database and its row left as it is: at most once per key, as `get_or_create` was,
@@ -135,15 +152,21 @@ def reminders_cancel_pending(appointment: Appointment) -> int:
 
 def reminders_for_new(appointment: Appointment, *, kind: str) -> None:
     """Queue the message about a booking or move (`kind`) to senior and helper, and the
-    senior's day-before reminder."""
+    senior's day-before reminder; copies of the senior's to their contact person; the
+    invitation and day-before reminder to the relative of a video call."""
     now = timezone.now()
+    contact = _contact_of(appointment)
     rows = [
         _senior_row(appointment, kind, now),
+        _contact_row(appointment, kind, now, contact=contact),
         _helper_row(appointment, appointment.helper, kind),
     ]
     day_before = day_before_due(appointment.starts_at)
     if day_before > now:
         rows.append(_senior_row(appointment, Reminder.Kind.DAY_BEFORE, day_before))
+        rows.append(
+            _contact_row(appointment, Reminder.Kind.DAY_BEFORE, day_before, contact=contact)
+        )
     if appointment.kind == AppointmentKind.VIDEO:
         rows.append(_relative_row(appointment, kind, now))
         if day_before > now:
@@ -161,13 +184,18 @@ def reminders_for_move(appointment: Appointment, *, previous_helper: Helper) -> 
 
 
 def reminders_for_cancellation(appointment: Appointment) -> None:
-    """Withdraw pending messages and tell senior and helper that the appointment is off."""
+    """Withdraw pending messages and tell senior (and contact) and helper that the
+    appointment is off."""
     reminders_cancel_pending(appointment)
+    now = timezone.now()
     _write(
         [
-            _senior_row(appointment, Reminder.Kind.CANCELLED, timezone.now()),
+            _senior_row(appointment, Reminder.Kind.CANCELLED, now),
+            _contact_row(
+                appointment, Reminder.Kind.CANCELLED, now, contact=_contact_of(appointment)
+            ),
             _helper_row(appointment, appointment.helper, Reminder.Kind.CANCELLED),
-            _relative_row(appointment, Reminder.Kind.CANCELLED, timezone.now()),
+            _relative_row(appointment, Reminder.Kind.CANCELLED, now),
         ]
     )
     _dispatch_after_commit()
@@ -347,82 +375,3 @@ def reminders_cancel_held(appointment: Appointment) -> int:
     return appointment.reminders.filter(status=Reminder.Status.HELD).update(
         status=Reminder.Status.CANCELLED, updated_at=timezone.now()
     )
-
-
-def reminders_withdraw_for_senior(senior: Senior) -> int:
-    """Withdraw every message to this senior not yet sent (consent removed, opted out)."""
-    return Reminder.objects.filter(
-        senior=senior, status__in=[Reminder.Status.PENDING, Reminder.Status.HELD]
-    ).update(status=Reminder.Status.CANCELLED, updated_at=timezone.now())
-
-
-def reminders_redirect_for_senior(senior: Senior) -> int:
-    """Put the senior's unsent messages on their current channel (the number changed
-    from mobile to landline or back, or staff chose another way). The number itself is
-    read when a message is sent."""
-    channel = senior.reminder_channel
-    if channel == Senior.Channel.NONE:
-        return reminders_withdraw_for_senior(senior)
-    return (
-        Reminder.objects.filter(
-            senior=senior,
-            status__in=[Reminder.Status.PENDING, Reminder.Status.HELD],
-            # Copies and invitations go to other people's addresses, on their own channel.
-            addressee=Reminder.Addressee.SELF,
-        )
-        .exclude(channel=channel)
-        .update(channel=channel, updated_at=timezone.now())
-    )
-
-
-def _requeue_for_senior(appointment: Appointment, kind: str, due_at) -> Reminder | None:
-    """Queue a senior's message, or reopen the same one if it was withdrawn or failed
-    without going out (e.g. before consent was given, or to a wrong number)."""
-    key = _senior_key(appointment, kind)
-    reopen = Reminder.objects.filter(
-        dedupe_key=key,
-        status__in=[Reminder.Status.CANCELLED, Reminder.Status.FAILED],
-        sent_at__isnull=True,
-    )
-    status = Reminder.Status.HELD if appointment.needs_rebooking else Reminder.Status.PENDING
-    reopen.update(
-        status=status,
-        channel=appointment.senior.reminder_channel,
-        due_at=due_at,
-        attempts=0,
-        error_code="",
-        error_message="",
-        updated_at=timezone.now(),
-    )
-    reminder = _queue_for_senior(appointment, kind, due_at)
-    if reminder and appointment.needs_rebooking and reminder.status == Reminder.Status.PENDING:
-        reminders_hold(appointment)
-    return reminder
-
-
-def reminders_for_reachable_senior(senior: Senior) -> list[Reminder]:
-    """Queue what is still useful for a senior who can now be reached (consent given
-    later, or a new number): for each future booked appointment its confirmation and,
-    if its time lies ahead, the day-before reminder; the same for workshop seats.
-    Messages already sent are not sent again."""
-    if senior.reminder_channel == Senior.Channel.NONE:
-        return []
-    now = timezone.now()
-    queued: list[Reminder | None] = []
-    appointments = senior.appointments.filter(
-        status=AppointmentStatus.BOOKED, starts_at__gt=now
-    ).select_related("senior")
-    for appointment in appointments:
-        queued.append(_requeue_for_senior(appointment, Reminder.Kind.CONFIRMATION, now))
-        day_before = day_before_due(appointment.starts_at)
-        if day_before > now:
-            queued.append(_requeue_for_senior(appointment, Reminder.Kind.DAY_BEFORE, day_before))
-    registrations = senior.registrations.filter(
-        status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED],
-        workshop__starts_at__gt=now,
-        workshop__cancelled_at__isnull=True,
-    ).select_related("workshop", "senior")
-    for registration in registrations:
-        queued += reminders_for_registration(registration)
-    _dispatch_after_commit()
-    return [reminder for reminder in queued if reminder]

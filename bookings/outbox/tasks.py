@@ -8,10 +8,15 @@ from django_q.models import OrmQ, Schedule
 from django_q.tasks import async_task
 
 from bookings.outbox.dispatch import dispatch_due
-from bookings.privacy import senior_anonymise, seniors_due_for_anonymisation
+from bookings.privacy import (
+    message_contents_expire,
+    senior_anonymise,
+    seniors_due_for_anonymisation,
+)
 
 DISPATCH_SCHEDULE = "reminders.dispatch"
 ANONYMISE_SCHEDULE = "privacy.anonymise_seniors"
+MESSAGE_RETENTION_SCHEDULE = "privacy.expire_message_contents"
 SEAT_OFFERS_SCHEDULE = "workshops.seat_offers_expire"
 
 
@@ -57,8 +62,13 @@ def anonymise_seniors() -> int:
     return len(due)
 
 
+def expire_message_contents() -> tuple[int, int]:
+    """Empty reply texts and phone numbers past MESSAGE_RETENTION_DAYS."""
+    return message_contents_expire()
+
+
 def ensure_dispatch_schedule(**kwargs) -> None:
-    """The every-minute scan of the outbox and the nightly data-protection run; safe to
+    """The every-minute scan of the outbox and the nightly data-protection runs; safe to
     run after every migrate."""
     Schedule.objects.update_or_create(
         name=DISPATCH_SCHEDULE,
@@ -84,6 +94,14 @@ def ensure_dispatch_schedule(**kwargs) -> None:
         name=ANONYMISE_SCHEDULE,
         defaults={
             "func": "bookings.outbox.tasks.anonymise_seniors",
+            "schedule_type": Schedule.DAILY,
+            "repeats": -1,
+        },
+    )
+    Schedule.objects.update_or_create(
+        name=MESSAGE_RETENTION_SCHEDULE,
+        defaults={
+            "func": "bookings.outbox.tasks.expire_message_contents",
             "schedule_type": Schedule.DAILY,
             "repeats": -1,
         },

@@ -220,6 +220,8 @@ def _template(reminder: Reminder) -> str:
         recipient = "helper_workshop"
     elif reminder.addressee == Reminder.Addressee.RELATIVE:
         recipient = "relative"
+    elif reminder.addressee == Reminder.Addressee.CONTACT:
+        recipient = "contact"  # a copy of the senior's message, naming whose it is
     else:
         recipient = "helper" if reminder.helper_id else "senior"
     return f"outbox/{recipient}_{reminder.kind}.txt"

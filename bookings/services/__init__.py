@@ -39,7 +39,14 @@ from bookings.services.helper_time import (
     availability_delete,
     availability_end,
 )
-from bookings.services.seniors import senior_opt_out, senior_update
+from bookings.services.seniors import (
+    contact_person_opt_out,
+    contact_person_remove,
+    contact_person_save,
+    senior_erase,
+    senior_opt_out,
+    senior_update,
+)
 from bookings.services.waiting_list import (
     registration_promote,
     seat_offer_answer,
@@ -79,6 +86,9 @@ __all__ = [
     "closure_change",
     "closure_record",
     "closure_remove",
+    "contact_person_opt_out",
+    "contact_person_remove",
+    "contact_person_save",
     "helper_deactivate",
     "helper_office_add",
     "helper_office_remove",
@@ -91,6 +101,7 @@ __all__ = [
     "seat_offers_make",
     "workshop_cancel",
     "workshop_move",
+    "senior_erase",
     "senior_opt_out",
     "senior_update",
     "workshop_register",

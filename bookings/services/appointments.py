@@ -20,6 +20,7 @@ from bookings.models import (
     VideoCall,
     room_url_new,
 )
+from bookings.outbox.feedback import reminder_for_feedback, reminders_withdraw_feedback
 from bookings.outbox.queue import (
     reminders_cancel_held,
     reminders_for_cancellation,
@@ -195,7 +196,10 @@ def appointment_move(
 
 @atomic_retrying
 def appointment_mark(*, appointment: Appointment, status: str) -> Appointment:
-    """Record whether the senior came (attended or no-show), once the day has come."""
+    """Record whether the senior came (attended or no-show), once the day has come.
+
+    Attended queues the feedback question for the next day (SMS only); no-show
+    withdraws it if it is not sent yet."""
     if status not in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW):
         raise BookingError(_("Unbekannter Status."), code="bad_status")
     appointment = _locked(appointment)
@@ -205,6 +209,10 @@ def appointment_mark(*, appointment: Appointment, status: str) -> Appointment:
         raise BookingError(_("Ein Termin kann erst an seinem Tag abgehakt werden."), code="not_yet")
     appointment.status = status
     appointment.save(update_fields=["status", "updated_at"])
+    if status == AppointmentStatus.ATTENDED:
+        reminder_for_feedback(appointment)
+    else:
+        reminders_withdraw_feedback(appointment)
     return appointment
 
 

@@ -19,8 +19,8 @@ from bookings.availability import Slot, free_slots
 from bookings.desk import selectors
 from bookings.desk.forms import SlotChoiceForm, SlotSearchForm, VideoRelativeForm
 from bookings.desk.readback import confirmation_note, readback_sentence
-from bookings.models import Appointment, AppointmentKind, Helper, Senior, Topic
-from bookings.roles import desk_view
+from bookings.models import Appointment, AppointmentKind, ContactPerson, Helper, Senior, Topic
+from bookings.roles import desk_view, is_coordinator
 from neighborhoods.models import Office
 
 SLOTS_PER_PAGE = 10
@@ -166,9 +166,12 @@ def render_senior(request, senior: Senior, form: SlotSearchForm, *, status: int 
     context = {
         "senior": senior,
         "channel_label": Senior.Channel(senior.reminder_channel).label,
+        "contact": ContactPerson.objects.filter(senior=senior).first(),
         **slot_context(form, senior, booking_error=extra.pop("booking_error", "")),
         "appointments": selectors.upcoming_appointments(senior),
         "workshops": selectors.upcoming_workshops()[:10],
+        # Information and erasure (DSGVO) are the coordinator's duties.
+        "is_coordinator": is_coordinator(request.user),
         **extra,
     }
     return render(request, "desk/senior.html", context, status=status)

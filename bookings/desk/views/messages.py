@@ -39,7 +39,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             ],
         )
         .filter(_visible_offices(request.user) | Q(appointment__isnull=True))
-        .select_related("senior", "appointment__office")
+        .select_related("senior__contact_person", "appointment__office")
         .distinct()
     )
     return render(request, "desk/inbox.html", {"unread": unread})
@@ -66,6 +66,8 @@ def not_reached(request: HttpRequest) -> HttpResponse:
     reminders = (
         Reminder.objects.filter(
             senior__isnull=False,
+            # A copy to the contact person that failed leaves the senior's own reach as is.
+            addressee=Reminder.Addressee.SELF,
             status__in=[Reminder.Status.NO_ANSWER, Reminder.Status.FAILED],
             appointment__starts_at__gte=start,
             appointment__status=AppointmentStatus.BOOKED,

@@ -25,6 +25,7 @@ from bookings.models import (
     AppointmentStatus,
     Assignment,
     Availability,
+    ContactPerson,
     DeviceKind,
     Helper,
     LoanDevice,
@@ -252,6 +253,18 @@ class Command(BaseCommand):
                     "reminder_consent": index % 5 != 0,
                 },
             )
+            if index % 8 == 1:
+                # Some have a daughter who gets copies (written before any booking exists).
+                ContactPerson.objects.get_or_create(
+                    senior=senior,
+                    defaults={
+                        "name": f"Monika {last}",
+                        "relation": "Tochter",
+                        "phone": f"+49151234568{index:02d}",
+                        "consent": True,
+                        "copies_wished": True,
+                    },
+                )
             seniors.append(senior)
         return seniors
 

@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, limit: int, **options) -> None:
         now = timezone.now()
         today = local_midnight()
-        rows = Reminder.objects.select_related("senior", "helper__user")
+        rows = Reminder.objects.select_related("senior__contact_person", "helper__user")
         sections = [
             ("Fällig", rows.filter(status=Reminder.Status.PENDING, due_at__lte=now)),
             ("In Arbeit", rows.filter(status=Reminder.Status.SENDING)),
@@ -40,17 +40,21 @@ class Command(BaseCommand):
                 self.stdout.write(self._line(reminder))
 
     def _line(self, reminder: Reminder) -> str:
+        to = ""
         if reminder.helper_id:
             address = (
                 reminder.helper.user.email
                 if reminder.channel == "email"
                 else str(reminder.helper.phone)
             )
+        elif reminder.addressee == Reminder.Addressee.CONTACT:
+            contact = getattr(reminder.senior, "contact_person", None)
+            to, address = "Kontaktperson ", str(contact.phone) if contact else ""
         else:
             address = str(reminder.senior.phone)
         due = timezone.localtime(reminder.due_at)
         error = f" {reminder.error_code} {reminder.error_message}" if reminder.error_code else ""
         return (
             f"  #{reminder.pk} {due:%d.%m. %H:%M} {reminder.kind} {reminder.channel} "
-            f"{masked(address)} {reminder.status} Versuche={reminder.attempts}{error}"
+            f"{to}{masked(address)} {reminder.status} Versuche={reminder.attempts}{error}"
         )

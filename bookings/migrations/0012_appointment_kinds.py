@@ -25,7 +25,7 @@ def _senior_triggers(create: bool):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0009_reminder_addressee'),
+        ('bookings', '0011_feedback_question'),
     ]
 
     operations = [
