@@ -427,3 +427,42 @@ def test_a_relatives_other_words_go_to_the_list_under_the_senior(
     assert "weitergegeben" in answer
     appointment.refresh_from_db()
     assert appointment.confirmed_at is None and appointment.status == AppointmentStatus.BOOKED
+
+
+@pytest.mark.parametrize("kind", [AppointmentKind.PHONE, AppointmentKind.VIDEO])
+def test_the_contact_persons_copies_say_how_the_appointment_runs(
+    senior, helper, office, topic, tuesday, kind
+):
+    from bookings import services
+    from bookings.models import ContactPerson, VideoCall
+    from bookings.outbox.texts import render_text, sms_segments
+
+    ContactPerson.objects.create(
+        senior=senior,
+        name="Petra Müller",
+        relation="Tochter",
+        phone="+4915123456790",
+        consent=True,
+        copies_wished=True,
+    )
+    video = VideoCall(relative_name="Thomas", relative_phone=RELATIVE_MOBILE)
+    appointment = services.appointment_book(
+        senior=senior,
+        helper=helper,
+        office=office,
+        topic=topic,
+        starts_at=at(tuesday, 10),
+        kind=kind,
+        video=video if kind == AppointmentKind.VIDEO else None,
+    )
+    services.appointment_cancel(appointment=appointment, reason="senior")
+
+    copies = appointment.reminders.filter(addressee=Reminder.Addressee.CONTACT)
+    assert copies.count() >= 2
+    for copy in copies:
+        text = render_text(copy)
+        assert sms_segments(text) <= 2, text
+        if kind == AppointmentKind.PHONE:
+            assert "Telefonsprechstunde von Gertrud M." in text and "Musterstraße" not in text
+        elif copy.kind != Reminder.Kind.CANCELLED:
+            assert "Videogespräch von Gertrud M. mit Thomas" in text
