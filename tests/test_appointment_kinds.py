@@ -466,3 +466,39 @@ def test_the_contact_persons_copies_say_how_the_appointment_runs(
             assert "Telefonsprechstunde von Gertrud M." in text and "Musterstraße" not in text
         elif copy.kind != Reminder.Kind.CANCELLED:
             assert "Videogespräch von Gertrud M. mit Thomas" in text
+
+
+def test_a_phone_appointment_moves_into_the_evening_and_one_at_the_office_does_not(
+    staff, senior, helper, office, topic, tuesday, evening_calls
+):
+    from bookings import services
+    from tests.conftest import make_senior
+
+    phone = services.appointment_book(
+        senior=senior,
+        helper=helper,
+        office=office,
+        topic=topic,
+        starts_at=at(tuesday, 10),
+        kind=AppointmentKind.PHONE,
+    )
+    at_office = services.appointment_book(
+        senior=make_senior(first_name="Hans", phone="+4915123456700"),
+        helper=helper,
+        office=office,
+        topic=topic,
+        starts_at=at(tuesday, 11),
+    )
+
+    # The move page searches the same kind: a phone appointment is offered the evening.
+    page = staff.get(reverse("desk:move", args=[phone.pk]), {"first_day": tuesday.isoformat()})
+    offered = [s.starts_at for g in page.context["slot_groups"] for s in g.slots]
+    assert at(tuesday, 17) in offered
+    moved = services.appointment_move(
+        appointment=phone, helper=helper, office=office, starts_at=at(tuesday, 18)
+    )
+    assert moved.starts_at == at(tuesday, 18)
+    with pytest.raises(services.BookingError, match="nicht geöffnet"):
+        services.appointment_move(
+            appointment=at_office, helper=helper, office=office, starts_at=at(tuesday, 17)
+        )
