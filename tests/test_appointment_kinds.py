@@ -92,6 +92,7 @@ READBACK = {
 @pytest.mark.parametrize(("kind", "hour", "says", "never"), KINDS)
 def test_each_kind_from_booking_to_cancel_by_reply(
     staff,
+    office_staff,
     fake_twilio,
     senior,
     helper,
@@ -188,6 +189,9 @@ def test_each_kind_from_booking_to_cancel_by_reply(
     if kind == AppointmentKind.VIDEO:
         assert Reminder.Addressee.RELATIVE in addressees
         assert inbound.sender == Reminder.Addressee.RELATIVE
+        staff.force_login(office_staff)
+        inbox = staff.get(reverse("reminders_inbox")).content.decode()
+        assert "Angehörige/r im Videogespräch von Gertrud Müller: Thomas Müller" in inbox
 
 
 def test_without_a_video_service_it_is_bookable_and_the_texts_say_so(
