@@ -26,6 +26,7 @@ from bookings.models import (
     Registration,
     Reminder,
     Senior,
+    VideoCall,
 )
 from coordination.audit import record
 from coordination.models import AuditEntry
@@ -65,6 +66,8 @@ def senior_anonymise(*, senior: Senior) -> Senior:
     # Their contact person is someone else's personal data, kept only for them.
     ContactPerson.objects.filter(senior=senior).delete()
     senior.appointments.update(note="", cancellation_note="")
+    # The relative invited to a video call: their name and address go with the senior's.
+    VideoCall.objects.filter(appointment__senior=senior).delete()
     # What they wrote may name them, their family or their illness.
     InboundMessage.objects.filter(Q(senior=senior) | Q(appointment__senior=senior)).update(body="")
     record(AuditEntry.Action.ANONYMISED, senior, senior_id=senior.pk)

@@ -221,6 +221,13 @@ REMINDER_HOUR = env_int("REMINDER_HOUR", 10)
 SEAT_OFFER_HOURS = env_int("SEAT_OFFER_HOURS", 24)
 SEAT_OFFER_CLOSES_HOURS_BEFORE = env_int("SEAT_OFFER_CLOSES_HOURS_BEFORE", 3)
 
+# Video appointments: a room link per appointment, "{room}" replaced by an unguessable
+# name (e.g. https://bbb.example.de/rooms/{room}), or a base URL it is appended to
+# (Jitsi). Empty: no video service; the helper sets the call up and the texts say so.
+VIDEO_ROOM_URL = env_str("VIDEO_ROOM_URL")
+if VIDEO_ROOM_URL and not VIDEO_ROOM_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"VIDEO_ROOM_URL must be an http(s) URL, not {VIDEO_ROOM_URL!r}")
+
 # Twilio: without credentials, messages go to the console backend.
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")

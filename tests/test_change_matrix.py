@@ -85,6 +85,7 @@ class World:
     workshop: object = None
     started: datetime.datetime = dataclasses.field(default_factory=timezone.now)
     changed: datetime.datetime | None = None
+    booking: dict = dataclasses.field(default_factory=dict)  # more of the desk's booking POST
 
     def login(self, user) -> None:
         self.client.force_login(user)
@@ -136,8 +137,16 @@ class World:
     def monday_range(self) -> Availability:
         return self.sabine.availabilities.get(weekday=0)
 
+    @property
+    def replier(self) -> str:
+        """Who answers the confirmation: the relative of a video call, else the senior."""
+        video = self.booking.get("kind") == "video"
+        return Reminder.Addressee.RELATIVE if video else Reminder.Addressee.SELF
+
     def mark_confirmation_sent(self) -> Reminder:
-        confirmation = Reminder.objects.get(senior=self.senior, kind=Reminder.Kind.CONFIRMATION)
+        confirmation = Reminder.objects.get(
+            senior=self.senior, kind=Reminder.Kind.CONFIRMATION, addressee=self.replier
+        )
         confirmation.status = Reminder.Status.SENT
         confirmation.sent_at = timezone.now()
         confirmation.save()
@@ -173,7 +182,11 @@ def world(client, office, topic, monday, office_staff, monkeypatch, settings):
 def book_through_the_desk(w: World) -> None:
     response = w.desk(
         "book",
-        {"topic": w.topic.pk, "slot": slot_cursor(w.sabine, w.office, at(w.monday, 10))},
+        {
+            "topic": w.topic.pk,
+            "slot": slot_cursor(w.sabine, w.office, at(w.monday, 10)),
+            **w.booking,
+        },
         w.senior.pk,
     )
     assert response.status_code == 302, response.content.decode()[:500]
@@ -186,6 +199,17 @@ def book_through_the_desk(w: World) -> None:
 def without_consent(w: World) -> None:
     w.senior.reminder_consent = False
     w.senior.save()
+
+
+RELATIVE_MOBILE = "+4917612345678"
+
+
+def as_phone_appointment(w: World) -> None:
+    w.booking = {"kind": "phone"}
+
+
+def as_video_call(w: World) -> None:
+    w.booking = {"kind": "video", "relative_name": "Thomas", "relative_phone": RELATIVE_MOBILE}
 
 
 def closed_on_monday(w: World) -> None:
@@ -474,6 +498,13 @@ def contact_sms_reply(word: str) -> Callable[[World], object]:
     return act
 
 
+def relative_reply(word: str) -> Callable[[World], object]:
+    def act(w: World):
+        return reply_sms(from_number=RELATIVE_MOBILE, body=word, sid=f"SM-relative-{word}")
+
+    return act
+
+
 def desk_contact_person(**changes) -> Callable[[World], object]:
     """The desk's contact person form as Petra's details fill it, with `changes`."""
 
@@ -738,6 +769,10 @@ CANCELLED_NOW = [
     (A, "cancelled", "Sabine", "email", "pending", "now"),
     (A, "cancelled", "senior", "sms", "pending", "now"),
 ]
+RELATIVE_INVITED = [
+    (A, "confirmation", "relative", "sms", "pending", "before"),
+    (A, "day_before", "relative", "sms", "pending", "eve"),
+]
 MOVED_FROM_HELD = [
     *withdrawn([(A, "confirmation", "Sabine", "email", "pending", "before")]),
     *withdrawn([(A, "confirmation", "senior", "sms", "pending", "before")]),
@@ -821,6 +856,55 @@ ROWS = [
         BOOKED[:1],
         before_booking=(without_consent,),
         status=None,
+    ),
+    Row(
+        "book a phone appointment",
+        "desk",
+        "appointment_book",
+        nothing,
+        BOOKED,
+        before_booking=(as_phone_appointment,),
+        status=None,
+    ),
+    Row(
+        "book a video call",
+        "desk",
+        "appointment_book",
+        nothing,
+        BOOKED + RELATIVE_INVITED,
+        before_booking=(as_video_call,),
+        status=None,
+    ),
+    Row(
+        "video call cancelled by the relative (NEIN)",
+        "reply",
+        "appointment_cancel",
+        relative_reply("NEIN"),
+        [
+            *withdrawn(BOOKED),
+            (A, "confirmation", "relative", "sms", "answered", "before"),
+            *withdrawn(RELATIVE_INVITED[1:]),
+            *CANCELLED_NOW,
+            (A, "cancelled", "relative", "sms", "pending", "now"),
+        ],
+        before_booking=(as_video_call,),
+        given=(confirmation_sent,),
+        status=None,
+    ),
+    Row(
+        "video call moved",
+        "desk",
+        "appointment_move",
+        desk_move_to_tuesday,
+        [
+            *MOVED_FROM_HELD,
+            (A, "moved", "Sabine", "email", "pending", "now"),
+            (A, "confirmation", "relative", "sms", "cancelled", "before"),
+            (A, "day_before", "relative", "sms", "cancelled", "eve_old"),
+            (A, "day_before", "relative", "sms", "pending", "eve"),
+            (A, "moved", "relative", "sms", "pending", "now"),
+        ],
+        before_booking=(as_video_call,),
     ),
     Row("closure", "admin", "closure_record", admin_closure_add, HELD, flagged=True, mails=1),
     Row(
@@ -1753,6 +1837,8 @@ def _due(reminder: Reminder, w: World, original_start, original_ws_start) -> str
 
 
 def _recipient(reminder: Reminder, w: World) -> str:
+    if reminder.addressee == Reminder.Addressee.RELATIVE:
+        return "relative"
     if reminder.addressee == Reminder.Addressee.CONTACT:
         return "contact"
     if reminder.senior_id:

@@ -221,3 +221,42 @@ def test_as_a_last_resort_the_text_itself_is_cut(monkeypatch, longest_office, to
     text = render_text(appointment.reminders.get(kind=Reminder.Kind.CONFIRMATION))
     assert sms_segments(text) == 2
     assert text.endswith("...") and "  " not in text
+
+
+@pytest.mark.parametrize("kind", ["phone", "video"])
+def test_every_text_of_a_phone_or_video_appointment_fits(
+    settings, longest_office, topic, monday, kind
+):
+    from bookings.models import VideoCall
+
+    settings.VIDEO_ROOM_URL = "https://videokonferenz.kaiserslautern.example.de/b/digitale-{room}"
+    helper = make_helper(longest_office, topic)
+    helper.user.email = "sabine@example.org"
+    helper.user.save()
+    senior = make_senior(first_name=LONGEST_FIRST, last_name=LONGEST_LAST)
+    video = VideoCall(relative_name=LONGEST_FIRST, relative_phone="+4917612345678")
+    appointment = book(
+        senior,
+        helper,
+        longest_office,
+        topic,
+        at(monday, 10),
+        kind=kind,
+        video=video if kind == "video" else None,
+    )
+    moved = services.appointment_move(
+        appointment=appointment, helper=helper, office=longest_office, starts_at=at(monday, 11)
+    )
+    services.appointment_cancel(appointment=moved, reason="senior")
+    rows = list(appointment.reminders.all())
+    assert len(rows) >= (10 if kind == "video" else 6)
+    for reminder in rows:
+        reminder.channel = Reminder.Channel.SMS
+        text = render_text(reminder)
+        assert sms_segments(text) <= 2, text
+        assert not text.endswith("..."), text  # names are cut, never the text or the link
+        if kind == "phone" and not reminder.helper_id:
+            assert "Straße" not in text and "Äckerchen" not in text
+        relative = reminder.addressee == Reminder.Addressee.RELATIVE
+        if relative and reminder.kind != Reminder.Kind.CANCELLED:
+            assert appointment.video.room_url in text, text

@@ -93,3 +93,25 @@ def test_it_clears_replies_and_cancellation_notes(settings, helper, office, topi
     assert appointment.cancellation_note == ""
     assert by_number.body == "" and by_appointment.body == ""
     assert appointment.cancellation_reason == "senior"  # kept for the statistics
+
+
+def test_it_removes_the_relative_of_a_video_call(helper, office, topic, monday):
+    from bookings.models import AppointmentKind, VideoCall
+    from bookings.privacy import senior_anonymise
+
+    senior = make_senior()
+    appointment = services.appointment_book(
+        senior=senior,
+        helper=helper,
+        office=office,
+        topic=topic,
+        starts_at=at(monday, 10),
+        kind=AppointmentKind.VIDEO,
+        video=VideoCall(relative_name="Thomas Müller", relative_phone="+4917612345678"),
+    )
+
+    senior_anonymise(senior=senior)
+
+    assert not VideoCall.objects.exists()
+    appointment.refresh_from_db()
+    assert appointment.kind == AppointmentKind.VIDEO  # kept for the statistics

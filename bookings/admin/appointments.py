@@ -13,6 +13,7 @@ from bookings.models import (
     LoanDevice,
     LoanReservation,
     Reminder,
+    VideoCall,
 )
 
 
@@ -27,11 +28,33 @@ def cancel_appointments(modeladmin, request, queryset):
     )
 
 
+class VideoCallInline(admin.StackedInline):
+    """The relative and the room of a video appointment: shown, changed only at the desk."""
+
+    model = VideoCall
+    extra = 0
+    can_delete = False
+    fields = ["relative_name", "relative_phone", "relative_email", "room_url"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class ReminderInline(admin.TabularInline):
     model = Reminder
     extra = 0
     can_delete = False
-    fields = ["kind", "channel", "due_at", "status", "attempts", "error_message", "sent_at"]
+    fields = [
+        "kind",
+        "addressee",
+        "channel",
+        "due_at",
+        "status",
+        "attempts",
+        "error_message",
+        "sent_at",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -42,14 +65,15 @@ class ReminderInline(admin.TabularInline):
 class AppointmentAdmin(admin.ModelAdmin):
     """Read and annotate; booking, moving and cancelling go through the services."""
 
-    list_display = ["starts_at", "office", "helper", "senior", "topic", "status"]
-    list_filter = ["status", "office", "topic", "brings_own_device", "needs_rebooking"]
+    list_display = ["starts_at", "kind", "office", "helper", "senior", "topic", "status"]
+    list_filter = ["status", "kind", "office", "topic", "brings_own_device", "needs_rebooking"]
     search_fields = ["senior__search_key", "senior__last_name", "helper__user__first_name"]
     date_hierarchy = "starts_at"
     list_select_related = ["office", "helper__user", "senior", "topic"]
     actions = [cancel_appointments]
-    inlines = [ReminderInline]
+    inlines = [VideoCallInline, ReminderInline]
     readonly_fields = [
+        "kind",
         "office",
         "helper",
         "senior",

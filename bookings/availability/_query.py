@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from bookings.models import Topic
+from bookings.models import AppointmentKind, Topic
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +45,7 @@ class SlotQuery:
 
     topic: Topic
     first_day: datetime.date
+    kind: str = AppointmentKind.OFFICE  # by phone: the office's opening hours do not apply
     offices: tuple[int, ...] = ()
     skip_offices: tuple[int, ...] = ()
     weekdays: tuple[int, ...] = ()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from bookings.models import (
     Absence,
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     Availability,
     Helper,
@@ -107,10 +108,13 @@ def slot_problem(
     starts_at: datetime.datetime,
     ends_at: datetime.datetime,
     topic: Topic | None = None,
+    kind: str = AppointmentKind.OFFICE,
 ) -> str | None:
     """Why this helper cannot be booked at this office and time (for `topic`, if given),
     in German; None if fine.
 
+    A phone appointment (`kind`) needs no room, so the office's opening hours do not
+    apply; its closures and public holidays still do (the office runs the service).
     Does not look at other appointments: the database refuses overlaps itself.
     """
     if starts_at <= timezone.now():
@@ -131,7 +135,7 @@ def slot_problem(
         return _("Das Büro ist an diesem Tag geschlossen (%(reason)s).") % {
             "reason": closed_because
         }
-    if not facts["open"]:
+    if not facts["open"] and kind != AppointmentKind.PHONE:
         return _("Das Büro hat zu dieser Zeit nicht geöffnet.")
     if facts["absent"]:
         return _("%(helper)s ist an diesem Tag abwesend.") % {"helper": helper}

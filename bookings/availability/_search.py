@@ -14,6 +14,7 @@ from bookings.availability._rules import on_grid
 from bookings.models import (
     Absence,
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     Assignment,
     Availability,
@@ -320,11 +321,15 @@ def _slots_from(row: _Range, day, query, loaded, window, duration, now) -> list[
         return []
     if day in window.closed[office_id] or day in window.absent[helper_id]:
         return []
-    free = [
-        (_at(day, max(starts, opens)), _at(day, min(ends, closes)))
-        for opens, closes in loaded.opening[(office_id, day.weekday())]
-        if opens < ends and closes > starts
-    ]
+    if query.kind == AppointmentKind.PHONE:
+        # The helper calls from wherever they are: no room, so no opening hours.
+        free = [(_at(day, starts), _at(day, ends))]
+    else:
+        free = [
+            (_at(day, max(starts, opens)), _at(day, min(ends, closes)))
+            for opens, closes in loaded.opening[(office_id, day.weekday())]
+            if opens < ends and closes > starts
+        ]
     found = []
     base = _at(day, starts)
     for start, end in _minus(free, window.busy[helper_id]):
@@ -395,7 +400,8 @@ def free_slots(query: SlotQuery, *, limit: int = 10) -> list[Slot]:
     """The next `limit` bookable slots for `query`, earliest first.
 
     A slot is free if the helper covers the topic, has availability at that office,
-    the office is open, it is no closure, public holiday or absence of the helper,
+    the office is open (not asked of a phone appointment, `query.kind`), it is no
+    closure, public holiday or absence of the helper,
     no assignment of the helper overlaps, (if asked) a loan device of that kind is
     free, and the senior (`query.senior_id`) has no appointment or workshop then.
     The number of queries is bounded whatever the data: at most three for who helps

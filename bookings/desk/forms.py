@@ -14,7 +14,15 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bookings.availability import AFTERNOON, MORNING, SlotQuery, parse_cursor
-from bookings.models import CancellationReason, ContactPerson, DeviceKind, Senior, Topic
+from bookings.models import (
+    AppointmentKind,
+    CancellationReason,
+    ContactPerson,
+    DeviceKind,
+    Senior,
+    Topic,
+    VideoCall,
+)
 from bookings.phones import PhoneFormField
 from helpdesk.day_bounds import check_day
 from neighborhoods.models import Office, Weekday
@@ -92,6 +100,17 @@ class ContactPersonForm(_CrispyMixin, forms.ModelForm):
 
 
 class SlotSearchForm(_CrispyMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Art des Termins"),
+        required=False,
+        choices=AppointmentKind.choices,
+        initial=AppointmentKind.OFFICE,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Telefonsprechstunde: Die/der Ehrenamtliche ruft an, auch außerhalb der "
+            "Öffnungszeiten. Videogespräch: im Büro, Angehörige kommen per Link dazu."
+        ),
+    )
     topic = forms.ModelChoiceField(
         label=_("Thema"), queryset=Topic.objects.filter(active=True), empty_label=None
     )
@@ -137,8 +156,26 @@ class SlotSearchForm(_CrispyMixin, forms.Form):
         super().__init__(*args, **kwargs)
         # "after" and "others" come only from the "show more" links; a new search starts over.
         self.crispy.layout = Layout(
-            "topic", "device", "office", InlineCheckboxes("weekdays"), "part_of_day", "first_day"
+            "kind",
+            "topic",
+            "device",
+            "office",
+            InlineCheckboxes("weekdays"),
+            "part_of_day",
+            "first_day",
         )
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data["kind"] or AppointmentKind.OFFICE
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == AppointmentKind.PHONE and data.get("device"):
+            self.add_error(
+                "device",
+                _("Bei einer Telefonsprechstunde nutzt die Person ihr eigenes Gerät zu Hause."),
+            )
+        return data
 
     def clean_first_day(self) -> datetime.date | None:
         first_day = self.cleaned_data["first_day"]
@@ -166,6 +203,7 @@ class SlotSearchForm(_CrispyMixin, forms.Form):
         chosen = (data["office"].pk,) if data.get("office") else offices
         return SlotQuery(
             topic=data["topic"],
+            kind=data["kind"],
             first_day=data.get("first_day") or timezone.localdate(),
             offices=chosen,
             skip_offices=() if data.get("office") else skip,
@@ -176,6 +214,30 @@ class SlotSearchForm(_CrispyMixin, forms.Form):
             senior_id=senior_id,
             moving_id=moving_id,
         )
+
+
+class VideoRelativeForm(_CrispyMixin, forms.ModelForm):
+    """The relative who joins a video appointment from afar; asked after the slot is
+    chosen, by POST, so their number never lands in a URL."""
+
+    relative_phone = PhoneFormField(label=_("Handynummer der/des Angehörigen"), required=False)
+
+    class Meta:
+        model = VideoCall
+        fields = ["relative_name", "relative_phone", "relative_email"]
+        help_texts = {
+            "relative_email": _(
+                "Nur, wenn es kein Handy gibt: Die Einladung kommt dann per E-Mail."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["relative_phone"].help_text = _(
+            "Die Einladung mit dem Link kommt per SMS. Mit Vorwahl, z. B. 0171 1234567."
+        )
+        if not self.is_bound:
+            self.fields["relative_name"].widget.attrs["autofocus"] = True
 
 
 class SlotChoiceForm(forms.Form):

@@ -7,7 +7,7 @@ import datetime
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from bookings.models import Appointment, Reminder, Senior
+from bookings.models import Appointment, AppointmentKind, Reminder, Senior
 from bookings.outbox.quiet_hours import quiet_until
 
 
@@ -16,21 +16,43 @@ def spoken_date(moment) -> str:
     return dateformat.format(timezone.localtime(moment), _("l, j. F Y"))
 
 
-def readback_sentence(appointment: Appointment) -> str:
-    office = appointment.office
-    text = _(
-        "Ihr Termin ist am %(date)s, um %(time)s Uhr im %(office)s, %(street)s. "
-        "%(helper)s hilft Ihnen beim Thema %(topic)s."
-    ) % {
+def _where_and_who(appointment: Appointment) -> str:
+    """The first sentences, by kind: a phone appointment names no office, only the number."""
+    values = {
         "date": spoken_date(appointment.starts_at),
         "time": f"{timezone.localtime(appointment.starts_at):%H:%M}",
-        "office": office.name,
-        "street": office.street,
+        "office": appointment.office.name,
+        "street": appointment.office.street,
         "helper": appointment.helper.first_name,
         "topic": appointment.topic.name,
     }
+    if appointment.kind == AppointmentKind.PHONE:
+        return _(
+            "Ihre Telefonsprechstunde ist am %(date)s, um %(time)s Uhr. Wir rufen Sie an: "
+            "%(helper)s ruft Sie unter %(phone)s an und hilft Ihnen beim Thema %(topic)s."
+        ) % {**values, "phone": appointment.senior.phone.as_national}
+    video = appointment.video_call
+    if video is not None:
+        return _(
+            "Ihr Videogespräch mit %(relative)s ist am %(date)s, um %(time)s Uhr im "
+            "%(office)s, %(street)s. %(helper)s richtet das Gespräch für Sie ein. "
+            "%(relative)s bekommt eine Einladung mit Datum und Uhrzeit."
+        ) % {**values, "relative": video.relative_name}
+    return (
+        _(
+            "Ihr Termin ist am %(date)s, um %(time)s Uhr im %(office)s, %(street)s. "
+            "%(helper)s hilft Ihnen beim Thema %(topic)s."
+        )
+        % values
+    )
+
+
+def readback_sentence(appointment: Appointment) -> str:
+    text = _where_and_who(appointment)
     reservation = getattr(appointment, "loan_reservation", None)
-    if appointment.brings_own_device:
+    if appointment.kind == AppointmentKind.PHONE:
+        bring = _("Bitte halten Sie Ihr Gerät und Ihre Passwörter bereit.")
+    elif appointment.brings_own_device:
         bring = _("Bitte bringen Sie Ihr Gerät, das Ladekabel und Ihre Passwörter mit.")
     elif reservation:
         bring = _(
@@ -85,6 +107,7 @@ def confirmation_note(appointment: Appointment) -> str:
     message = (
         appointment.reminders.filter(
             senior_id=appointment.senior_id,
+            addressee=Reminder.Addressee.SELF,
             kind__in=[Reminder.Kind.CONFIRMATION, Reminder.Kind.MOVED],
         )
         .select_related("senior")

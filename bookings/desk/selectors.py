@@ -138,6 +138,7 @@ def replacement_helpers(appointment: Appointment, *, limit: int = 3) -> list[Hel
             office=appointment.office,
             starts_at=appointment.starts_at,
             ends_at=appointment.ends_at,
+            kind=appointment.kind,
         )
         if problem is None:
             found.append(helper)

@@ -13,9 +13,12 @@ from bookings.models import ContactPerson, Reminder, Senior
 
 
 def sent_to(number: str) -> Q:
-    """Outbox rows addressed to `number`: the senior's own, and copies to their contact."""
-    return Q(addressee=Reminder.Addressee.SELF, senior__phone=number) | Q(
-        addressee=Reminder.Addressee.CONTACT, senior__contact_person__phone=number
+    """Outbox rows addressed to `number`: the senior's own, copies to their contact, and
+    the invitations to the relative of a video call."""
+    return (
+        Q(addressee=Reminder.Addressee.SELF, senior__phone=number)
+        | Q(addressee=Reminder.Addressee.CONTACT, senior__contact_person__phone=number)
+        | Q(addressee=Reminder.Addressee.RELATIVE, appointment__video__relative_phone=number)
     )
 
 

@@ -1,5 +1,6 @@
 """What a senior's answer does: an SMS reply or a key pressed during a reminder call.
-Their contact person's answer to a copy acts the same way on the senior's appointment.
+Their contact person's answer to a copy acts the same way on the senior's appointment,
+and so does a NEIN from the relative invited to a video call (their JA confirms nothing).
 
 A score answers the feedback question (`feedback_replies`); "JA" confirms, "NEIN"
 cancels (the slot is free again and the helper is told through the outbox), "STOP" opts
@@ -64,6 +65,8 @@ def appointment_cancel_by_senior(reminder: Reminder, *, how: str) -> bool:
     answering a copy); False if it was no longer booked."""
     if reminder.addressee == Reminder.Addressee.CONTACT:
         note = _("Von der Kontaktperson abgesagt (%(how)s).") % {"how": how}
+    elif reminder.addressee == Reminder.Addressee.RELATIVE:
+        note = _("Von der/dem Angehörigen abgesagt (%(how)s).") % {"how": how}
     else:
         note = _("Von der Person selbst abgesagt (%(how)s).") % {"how": how}
     try:
@@ -114,7 +117,8 @@ def reply_sms(*, from_number: str, body: str, sid: str) -> str:
             services.senior_opt_out(phone=from_number)
             services.contact_person_opt_out(phone=from_number)
         return ""
-    if asked and meaning == reply_words.YES:
+    # Only the senior (or their contact person) can say that the senior will come.
+    if asked and meaning == reply_words.YES and sender != Reminder.Addressee.RELATIVE:
         if _record(action=InboundMessage.Action.CONFIRMED, **fields):
             appointment_confirm_by_senior(asked)
         if sender == Reminder.Addressee.CONTACT:

@@ -13,6 +13,7 @@ def _new_feed_token() -> str:
 
 from bookings.models.appointments import (  # noqa: E402
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     Assignment,
     CancellationReason,
@@ -23,6 +24,7 @@ from bookings.models.appointments import (  # noqa: E402
 from bookings.models.helpers import Absence, Availability, Helper, Topic  # noqa: E402
 from bookings.models.outbox import InboundMessage, Reminder  # noqa: E402
 from bookings.models.seniors import ContactPerson, Senior  # noqa: E402
+from bookings.models.video import VideoCall, room_url_new  # noqa: E402
 from bookings.models.workshops import (  # noqa: E402
     Registration,
     RegistrationStatus,
@@ -33,6 +35,7 @@ from bookings.models.workshops import (  # noqa: E402
 __all__ = [
     "Absence",
     "Appointment",
+    "AppointmentKind",
     "AppointmentStatus",
     "Assignment",
     "Availability",
@@ -49,5 +52,7 @@ __all__ = [
     "SeatOffer",
     "Senior",
     "Topic",
+    "VideoCall",
     "Workshop",
+    "room_url_new",
 ]

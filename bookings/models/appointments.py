@@ -29,6 +29,15 @@ class CancellationReason(models.TextChoices):
     OTHER = "other", _("anderer Grund")
 
 
+class AppointmentKind(models.TextChoices):
+    """Where the help happens: at the office, by phone (the helper calls the senior), or
+    a video call with a relative that the helper sets up at the office."""
+
+    OFFICE = "office", _("im Büro")
+    PHONE = "phone", _("Telefonsprechstunde")
+    VIDEO = "video", _("Videogespräch mit Angehörigen")
+
+
 class DeviceKind(models.TextChoices):
     ANDROID_TABLET = "android_tablet", _("Android-Tablet")
     IPAD = "ipad", _("iPad")
@@ -53,6 +62,13 @@ class Appointment(models.Model):
     )
     topic = models.ForeignKey(
         Topic, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("Thema")
+    )
+    kind = models.CharField(
+        _("Art des Termins"),
+        max_length=6,
+        choices=AppointmentKind.choices,
+        default=AppointmentKind.OFFICE,
+        help_text=_("Telefonsprechstunde: Die/der Ehrenamtliche ruft die Person an."),
     )
     starts_at = models.DateTimeField(_("Beginn"), db_index=True)
     ends_at = models.DateTimeField(_("Ende"))
@@ -124,6 +140,17 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != AppointmentStatus.CANCELLED
+
+    @property
+    def by_phone(self) -> bool:
+        return self.kind == AppointmentKind.PHONE
+
+    @property
+    def video_call(self):
+        """The relative and the room of a video appointment; None for the other kinds."""
+        if self.kind != AppointmentKind.VIDEO:
+            return None
+        return getattr(self, "video", None)
 
 
 class Assignment(models.Model):

@@ -168,8 +168,13 @@ class Reminder(models.Model):
     @property
     def calls_when_no_sms(self) -> bool:
         """A senior's message becomes a call when the number takes no SMS; the feedback
-        question does not (nobody is rung to be asked for a score)."""
-        return bool(self.senior_id) and self.kind != self.Kind.FEEDBACK
+        question does not (nobody is rung to be asked for a score), nor does a relative's
+        invitation to a video call (a link cannot be read out)."""
+        return (
+            bool(self.senior_id)
+            and self.kind != self.Kind.FEEDBACK
+            and self.addressee != self.Addressee.RELATIVE
+        )
 
 
 class InboundMessage(models.Model):

@@ -42,6 +42,7 @@ def due_reminders_related(rows):
         "appointment__topic",
         "appointment__senior",
         "appointment__helper__user",
+        "appointment__video",
         "senior__contact_person",
         "helper__user",
         "registration__workshop__office",

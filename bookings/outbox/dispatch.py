@@ -70,6 +70,12 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 
 def _address(reminder: Reminder) -> str | None:
+    if reminder.addressee == Reminder.Addressee.RELATIVE:
+        # The relative invited to a video call, as entered at booking.
+        video = reminder.appointment.video
+        if reminder.channel == Reminder.Channel.EMAIL:
+            return video.relative_email or None
+        return str(video.relative_phone) if video.relative_phone else None
     if reminder.helper_id:
         helper = reminder.helper
         if reminder.channel == Reminder.Channel.EMAIL:
@@ -141,7 +147,9 @@ def _record_error(reminder: Reminder, error: TransportError, now: datetime.datet
         # Known not sent: the address is free for the next row.
         common.update(inflight_key="", uncertain_since=None)
     if error.permanent:
-        if reminder.senior_id and error.code == UNSUBSCRIBED:
+        # A relative's number that unsubscribed says nothing about the senior: it fails.
+        relative = reminder.addressee == Reminder.Addressee.RELATIVE
+        if reminder.senior_id and error.code == UNSUBSCRIBED and not relative:
             _opt_out(reminder, now)
         if (
             reminder.calls_when_no_sms
@@ -335,6 +343,9 @@ def _same_address_groups(reminders: list[Reminder]) -> list[list[Reminder]]:
     groups: dict[tuple, list[Reminder]] = {}
     for reminder in reminders:
         recipient = ("helper", reminder.helper_id) if reminder.helper_id else None
+        if reminder.addressee != Reminder.Addressee.SELF:
+            # A copy or an invitation goes to another person's address.
+            recipient = (reminder.addressee, reminder.appointment_id or reminder.senior_id)
         if recipient is None:
             recipient = ("phone", str(reminder.senior.phone or reminder.senior_id))
         groups.setdefault((reminder.channel, *recipient), []).append(reminder)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bookings.models import (
     Appointment,
+    AppointmentKind,
     ContactPerson,
     Helper,
     Registration,
@@ -113,6 +114,24 @@ def _contact_row(
     )
 
 
+def _relative_row(appointment: Appointment, kind: str, due_at) -> Reminder | None:
+    """The unsaved row for the relative invited to a video appointment (SMS to their
+    mobile, else e-mail); None for other kinds. The row's senior is the one whose
+    appointment it is; the address is read from the appointment's `video` when sending."""
+    video = appointment.video_call
+    if video is None:
+        return None
+    return Reminder(
+        dedupe_key=f"{_senior_key(appointment, kind)}:relative",
+        appointment=appointment,
+        senior=appointment.senior,
+        addressee=Reminder.Addressee.RELATIVE,
+        kind=kind,
+        channel=Reminder.Channel.SMS if video.relative_phone else Reminder.Channel.EMAIL,
+        due_at=due_at,
+    )
+
+
 def _contact_of(appointment: Appointment) -> ContactPerson | None:
     return ContactPerson.objects.filter(senior_id=appointment.senior_id).first()
 
@@ -133,7 +152,8 @@ def reminders_cancel_pending(appointment: Appointment) -> int:
 
 def reminders_for_new(appointment: Appointment, *, kind: str) -> None:
     """Queue the message about a booking or move (`kind`) to senior and helper, and the
-    senior's day-before reminder; copies of the senior's to their contact person."""
+    senior's day-before reminder; copies of the senior's to their contact person; the
+    invitation and day-before reminder to the relative of a video call."""
     now = timezone.now()
     contact = _contact_of(appointment)
     rows = [
@@ -147,6 +167,10 @@ def reminders_for_new(appointment: Appointment, *, kind: str) -> None:
         rows.append(
             _contact_row(appointment, Reminder.Kind.DAY_BEFORE, day_before, contact=contact)
         )
+    if appointment.kind == AppointmentKind.VIDEO:
+        rows.append(_relative_row(appointment, kind, now))
+        if day_before > now:
+            rows.append(_relative_row(appointment, Reminder.Kind.DAY_BEFORE, day_before))
     _write(rows)
     _dispatch_after_commit()
 
@@ -171,6 +195,7 @@ def reminders_for_cancellation(appointment: Appointment) -> None:
                 appointment, Reminder.Kind.CANCELLED, now, contact=_contact_of(appointment)
             ),
             _helper_row(appointment, appointment.helper, Reminder.Kind.CANCELLED),
+            _relative_row(appointment, Reminder.Kind.CANCELLED, now),
         ]
     )
     _dispatch_after_commit()

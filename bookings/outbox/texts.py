@@ -37,6 +37,13 @@ HELPER_SUBJECTS = {
     Reminder.Kind.MOVED: _("Ein Termin wurde verlegt"),
     Reminder.Kind.CANCELLED: _("Ein Termin wurde abgesagt"),
 }
+# E-mails to a relative invited to a video call.
+RELATIVE_SUBJECTS = {
+    Reminder.Kind.CONFIRMATION: _("Einladung zu einem Videogespräch"),
+    Reminder.Kind.DAY_BEFORE: _("Erinnerung an das Videogespräch"),
+    Reminder.Kind.MOVED: _("Das Videogespräch wurde verlegt"),
+    Reminder.Kind.CANCELLED: _("Das Videogespräch ist abgesagt"),
+}
 
 # GSM 03.38 basic set, plus the extension characters that cost two septets.
 GSM7_BASIC = set(
@@ -190,10 +197,15 @@ def _context(reminder: Reminder, limit: int | None, now: datetime.datetime | Non
         senior = about.senior
         context.update(
             appointment=about,
+            kind=about.kind,
             helper=about.helper,
             topic=_cut(about.topic.name, limit),
             senior_initial=_cut(senior.last_name, None)[:1],
         )
+        video = about.video_call
+        if video is not None:
+            # A link is never cut: without all of it the room cannot be found.
+            context.update(relative_name=_cut(video.relative_name, limit), room_url=video.room_url)
     context.update(
         senior=senior,
         senior_first=_cut(senior.first_name, limit),
@@ -207,6 +219,8 @@ def _template(reminder: Reminder) -> str:
         recipient = "workshop"
     elif reminder.workshop_id:
         recipient = "helper_workshop"
+    elif reminder.addressee == Reminder.Addressee.RELATIVE:
+        recipient = "relative"
     elif reminder.addressee == Reminder.Addressee.CONTACT:
         recipient = "contact"  # a copy of the senior's message, naming whose it is
     else:
@@ -248,5 +262,8 @@ def render_text(reminder: Reminder, *, now: datetime.datetime | None = None) -> 
 
 
 def render_subject(reminder: Reminder) -> str:
+    subjects = (
+        RELATIVE_SUBJECTS if reminder.addressee == Reminder.Addressee.RELATIVE else HELPER_SUBJECTS
+    )
     with translation.override("de"):
-        return str(HELPER_SUBJECTS.get(reminder.kind, _("Digitale Hilfe")))
+        return str(subjects.get(reminder.kind, _("Digitale Hilfe")))

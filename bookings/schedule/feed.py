@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
-from bookings.models import Appointment, Helper, Workshop
+from bookings.models import Appointment, AppointmentKind, Helper, Workshop
 from bookings.schedule.selectors import Entry, schedule_since
 
 TZID = "Europe/Berlin"
@@ -44,16 +44,26 @@ def _event_properties(
     entry: Entry, *, domain: str, berlin: ZoneInfo, now: datetime.datetime
 ) -> tuple[tuple[str, object], ...]:
     """What one VEVENT says, as (property, value) pairs: all that its bytes depend on."""
+    location = f"{entry.office.name}, {entry.office.address}"
     if entry.appointment:
         appointment = entry.appointment
         name = _("%(topic)s mit %(name)s") % {"topic": entry.topic, "name": entry.senior_name}
+        kind = "" if appointment.kind == AppointmentKind.OFFICE else appointment.get_kind_display()
         properties = (
             ("uid", f"appointment-{appointment.pk}@{domain}"),
             ("sequence", appointment.sequence),
             ("dtstamp", appointment.updated_at),
             ("summary", name),
-            ("description", " · ".join(filter(None, [entry.topic, entry.device]))),
+            (
+                "description",
+                " · ".join(filter(None, [kind, entry.topic, entry.device, entry.room_url])),
+            ),
         )
+        if entry.room_url:
+            properties += (("url", entry.room_url),)
+        if entry.by_phone:
+            # No number here (the feed may sit in a calendar service): it is on the day page.
+            location = _("Telefon: Sie rufen an (Nummer unter Meine Termine am Tag)")
     else:
         workshop = entry.workshop
         properties = (
@@ -67,7 +77,7 @@ def _event_properties(
     return properties + (
         ("dtstart", entry.starts_at.astimezone(berlin)),
         ("dtend", entry.ends_at.astimezone(berlin)),
-        ("location", f"{entry.office.name}, {entry.office.address}"),
+        ("location", location),
         ("status", "CANCELLED" if entry.cancelled else "CONFIRMED"),
     )
 

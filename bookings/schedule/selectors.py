@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from bookings.availability import local_range
 from bookings.models import (
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     Availability,
     Helper,
@@ -42,7 +43,7 @@ def senior_short_name(senior: Senior) -> str:
 def helper_appointments(helper: Helper) -> QuerySet[Appointment]:
     """The helper's appointments with everything the pages show, in one query."""
     return Appointment.objects.filter(helper=helper).select_related(
-        "office", "senior", "topic", "loan_reservation__device"
+        "office", "senior", "topic", "loan_reservation__device", "video"
     )
 
 
@@ -99,6 +100,23 @@ class Entry:
     @property
     def map_url(self) -> str:
         return self.office.map_url
+
+    @property
+    def by_phone(self) -> bool:
+        return bool(self.appointment) and self.appointment.kind == AppointmentKind.PHONE
+
+    @property
+    def room_url(self) -> str:
+        video = self.appointment.video_call if self.appointment else None
+        return video.room_url if video else ""
+
+    @property
+    def call_number(self):
+        """The number to call for a phone appointment, only on its day: the helper needs
+        it then, and has no reason to keep a list of seniors' numbers before."""
+        if self.by_phone and not self.cancelled and self.day == timezone.localdate():
+            return self.appointment.senior.phone
+        return None
 
 
 def _appointment_entry(appointment: Appointment) -> Entry:
@@ -162,6 +180,8 @@ FEED_FIELDS = (
     "sequence",
     "updated_at",
     "brings_own_device",
+    "kind",
+    "video__room_url",
     "office",
     "senior",
     "topic",
@@ -177,7 +197,7 @@ def schedule_since(helper: Helper, since: datetime.datetime) -> list[Entry]:
     """
     appointments = (
         Appointment.objects.filter(helper=helper, starts_at__gte=since)
-        .select_related("loan_reservation__device")
+        .select_related("loan_reservation__device", "video")
         .prefetch_related(
             Prefetch("office", Office.objects.only("name", "street", "postal_code", "city")),
             Prefetch("senior", Senior.objects.only("first_name", "last_name")),

@@ -203,9 +203,9 @@ def _reserve_loan_device(appointment: Appointment, kind: str) -> LoanReservation
     raise _lost_device()
 
 
-def _check_slot(helper, office, starts_at, ends_at, topic) -> None:
+def _check_slot(helper, office, starts_at, ends_at, topic, kind) -> None:
     problem = slot_problem(
-        helper=helper, office=office, starts_at=starts_at, ends_at=ends_at, topic=topic
+        helper=helper, office=office, starts_at=starts_at, ends_at=ends_at, topic=topic, kind=kind
     )
     if problem:
         raise BookingError(problem, code="slot_invalid")

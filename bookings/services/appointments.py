@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.models import (
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     Assignment,
     LoanReservation,
     Reminder,
     Senior,
     Topic,
+    VideoCall,
+    room_url_new,
 )
 from bookings.outbox.feedback import reminder_for_feedback, reminders_withdraw_feedback
 from bookings.outbox.queue import (
@@ -59,21 +63,27 @@ def appointment_book(
     loan_device_kind: str | None = None,
     note: str = "",
     booked_by=None,
+    kind: str = AppointmentKind.OFFICE,
+    video: VideoCall | None = None,
 ) -> Appointment:
     """Book an individual appointment and queue its confirmation and reminder.
 
-    Without `loan_device_kind` the senior brings an own device. Raises `SlotTaken` if
+    Without `loan_device_kind` the senior brings an own device. `kind` is office, phone
+    (no loan device, no opening hours) or video, which needs `video`: the relative
+    (unsaved; its room link is made here). Raises `SlotTaken` if
     the helper was booked meanwhile, `SeniorBusy` if the senior has an appointment at an
     overlapping time, `NoLoanDevice`, or `BookingError` for a slot
     outside availability, opening hours, a closure, a holiday or an absence.
     """
+    _check_kind(kind, loan_device_kind=loan_device_kind, video=video)
     ends_at = starts_at + datetime.timedelta(minutes=topic.duration_minutes)
-    _check_slot(helper, office, starts_at, ends_at, topic)
+    _check_slot(helper, office, starts_at, ends_at, topic, kind)
     appointment = Appointment(
         senior=senior,
         helper=helper,
         office=office,
         topic=topic,
+        kind=kind,
         starts_at=starts_at,
         ends_at=ends_at,
         brings_own_device=loan_device_kind is None,
@@ -97,9 +107,38 @@ def appointment_book(
         )
     if loan_device_kind:
         _reserve_loan_device(appointment, loan_device_kind)
+    if video is not None:
+        video.appointment = appointment  # also caches it as `appointment.video`
+        video.room_url = room_url_new()
+        video.save()
     reminders_for_new(appointment, kind=Reminder.Kind.CONFIRMATION)
     _record(Action.BOOKED, appointment, to=starts_at)
     return appointment
+
+
+def _check_kind(kind: str, *, loan_device_kind: str | None, video: VideoCall | None) -> None:
+    """What each kind needs: a phone appointment lends no device, a video one has a
+    relative who can be reached (SMS to a mobile, or e-mail)."""
+    if kind not in AppointmentKind.values:
+        raise BookingError(_("Unbekannte Art des Termins."), code="bad_kind")
+    if kind == AppointmentKind.PHONE and loan_device_kind:
+        raise BookingError(
+            _("Für eine Telefonsprechstunde kann kein Leihgerät reserviert werden."),
+            code="phone_loan_device",
+        )
+    if (kind == AppointmentKind.VIDEO) != (video is not None):
+        raise BookingError(
+            _(
+                "Für ein Videogespräch braucht es Name und Handynummer oder E-Mail der/des "
+                "Angehörigen."
+            ),
+            code="video_relative",
+        )
+    if video is not None:
+        try:
+            video.full_clean(exclude=["appointment", "room_url"], validate_constraints=False)
+        except ValidationError as exc:
+            raise BookingError(" ".join(exc.messages), code="video_relative") from exc
 
 
 def _locked(appointment: Appointment) -> Appointment:
@@ -145,7 +184,7 @@ def appointment_move(
     if appointment.status != AppointmentStatus.BOOKED:
         raise BookingError(_("Nur gebuchte Termine können verlegt werden."), code="not_booked")
     ends_at = starts_at + (appointment.ends_at - appointment.starts_at)
-    _check_slot(helper, office, starts_at, ends_at, appointment.topic)
+    _check_slot(helper, office, starts_at, ends_at, appointment.topic, appointment.kind)
     loan_kind = None
     previous_helper = appointment.helper
     moved_from = appointment.starts_at

@@ -50,6 +50,7 @@ def rebooking_recheck(
             office=appointment.office,
             starts_at=appointment.starts_at,
             ends_at=appointment.ends_at,
+            kind=appointment.kind,
         )
         if problem and not appointment.needs_rebooking:
             flagged.append(appointment)

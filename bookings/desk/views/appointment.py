@@ -22,7 +22,7 @@ from bookings.roles import desk_view
 def _appointment(pk: int) -> Appointment:
     return get_object_or_404(
         Appointment.objects.select_related(
-            "senior", "office", "topic", "helper__user", "loan_reservation__device"
+            "senior", "office", "topic", "helper__user", "loan_reservation__device", "video"
         ),
         pk=pk,
     )
@@ -49,9 +49,13 @@ def appointment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _fixed(appointment: Appointment) -> dict:
-    """A move keeps topic and device; only time, office and helper change."""
+    """A move keeps kind, topic and device; only time, office and helper change."""
     reservation = getattr(appointment, "loan_reservation", None)
-    return {"topic": appointment.topic_id, "device": reservation.device.kind if reservation else ""}
+    return {
+        "kind": appointment.kind,
+        "topic": appointment.topic_id,
+        "device": reservation.device.kind if reservation else "",
+    }
 
 
 def _render_move(request, appointment, form, *, status=200, booking_error="") -> HttpResponse:

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from bookings import services
 from bookings.availability import Slot, free_slots
 from bookings.desk import selectors
-from bookings.desk.forms import SlotChoiceForm, SlotSearchForm
+from bookings.desk.forms import SlotChoiceForm, SlotSearchForm, VideoRelativeForm
 from bookings.desk.readback import confirmation_note, readback_sentence
-from bookings.models import Appointment, ContactPerson, Helper, Senior, Topic
+from bookings.models import Appointment, AppointmentKind, ContactPerson, Helper, Senior, Topic
 from bookings.roles import desk_view, is_coordinator
 from neighborhoods.models import Office
 
@@ -73,7 +73,7 @@ def _more_link(form: SlotSearchForm, slots: list[Slot], full: bool, **extra) -> 
     if not full or not slots:
         return ""
     params = QueryDict(mutable=True)
-    for name in ("topic", "device", "office", "part_of_day", "first_day"):
+    for name in ("kind", "topic", "device", "office", "part_of_day", "first_day"):
         if form.data.get(name):
             params[name] = form.data[name]
     params.setlist("weekdays", form.data.getlist("weekdays"))
@@ -118,6 +118,9 @@ def slot_groups(
 
 def search_form_for(data: QueryDict, *, fixed: dict | None = None) -> SlotSearchForm:
     """The slot search from request data; `fixed` values are shown but cannot change."""
+    if "kind" not in data and not fixed:
+        data = data.copy()
+        data["kind"] = AppointmentKind.OFFICE  # checked, so the radio group has a stop
     if "topic" not in data and not fixed:
         data = data.copy()
         topic = Topic.objects.filter(active=True).first()
@@ -130,9 +133,10 @@ def search_form_for(data: QueryDict, *, fixed: dict | None = None) -> SlotSearch
 
 
 def _searched(form: SlotSearchForm) -> str:
-    """What the list shows, in words: "Smartphone, bringt eigenes Gerät mit"."""
-    device = dict(form.fields["device"].choices).get(form.cleaned_data.get("device") or "")
-    return f"{form.cleaned_data['topic']}, {device}"
+    """What the list shows, in words: "im Büro, Smartphone, bringt eigenes Gerät mit"."""
+    data = form.cleaned_data
+    device = dict(form.fields["device"].choices).get(data.get("device") or "")
+    return f"{AppointmentKind(data['kind']).label}, {data['topic']}, {device}"
 
 
 def slot_context(
@@ -153,6 +157,7 @@ def slot_context(
         "slot_groups": groups,
         "autofocus_slot": None if booking_error else first,
         "searched": _searched(form) if form.is_valid() else "",
+        "by_phone": form.is_valid() and form.cleaned_data["kind"] == AppointmentKind.PHONE,
         "booking_error": booking_error,
     }
 
@@ -204,6 +209,13 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         return render_senior(request, senior, search_form_for(refreshed(request.POST)), status=400)
     starts_at = choice.cleaned_data["slot"][0]
     helper, office = slot_parts(choice.cleaned_data["slot"])
+    kind = search.cleaned_data["kind"]
+    video = None
+    if kind == AppointmentKind.VIDEO:
+        relative = VideoRelativeForm(request.POST if "relative_name" in request.POST else None)
+        if not relative.is_valid():
+            return _ask_relative(request, senior, relative, helper, office, starts_at)
+        video = relative.save(commit=False)
     try:
         appointment = services.appointment_book(
             senior=senior,
@@ -213,6 +225,8 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
             starts_at=starts_at,
             loan_device_kind=search.cleaned_data["device"] or None,
             booked_by=request.user,
+            kind=kind,
+            video=video,
         )
     except services.BookingError as exc:
         # Lost the race or the slot went away: the same search, refreshed, data kept.
@@ -226,11 +240,35 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("desk:confirmation", appointment.pk)
 
 
+def _ask_relative(request, senior, form: VideoRelativeForm, helper, office, starts_at):
+    """The second step of booking a video call: who joins from afar. The chosen slot and
+    the search travel along as hidden fields; the first field (or error) has the focus."""
+    hidden = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", *form.fields)
+        for value in values
+    ]
+    return render(
+        request,
+        "desk/video_relative.html",
+        {
+            "senior": senior,
+            "form": form,
+            "hidden": hidden,
+            "helper": helper,
+            "office": office,
+            "starts_at": starts_at,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
 @desk_view
 def confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(
         Appointment.objects.select_related(
-            "senior", "office", "topic", "helper__user", "loan_reservation__device"
+            "senior", "office", "topic", "helper__user", "loan_reservation__device", "video"
         ),
         pk=pk,
     )

@@ -21,6 +21,7 @@ from bookings import roles, services
 from bookings.availability import senior_clashes
 from bookings.models import (
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     Assignment,
     Availability,
@@ -30,6 +31,7 @@ from bookings.models import (
     LoanDevice,
     Senior,
     Topic,
+    VideoCall,
     Workshop,
 )
 from neighborhoods.models import District, Office, OpeningHours
@@ -65,6 +67,8 @@ HELPERS = [
     "Christa Krüger",
     "Dieter Hartmann",
 ]
+# Mostly at the office; now and then by phone or a video call with a relative.
+KINDS = [AppointmentKind.OFFICE] * 8 + [AppointmentKind.PHONE, AppointmentKind.VIDEO]
 SENIOR_FIRST = [
     "Gertrud",
     "Helmut",
@@ -290,6 +294,9 @@ class Command(BaseCommand):
                     if offset < 0:
                         self._past_appointment(helper, availability, senior, topic, starts_at, rng)
                         continue
+                    kind = rng.choice(KINDS)
+                    lends = kind != AppointmentKind.PHONE and rng.random() < 0.2
+                    video = self._relative(senior, rng) if kind == AppointmentKind.VIDEO else None
                     try:
                         services.appointment_book(
                             senior=senior,
@@ -297,12 +304,22 @@ class Command(BaseCommand):
                             office=availability.office,
                             topic=topic,
                             starts_at=starts_at,
-                            loan_device_kind=DeviceKind.IPAD if rng.random() < 0.2 else None,
+                            loan_device_kind=DeviceKind.IPAD if lends else None,
                             note=rng.choice(["", "möchte Fotos an die Enkel schicken", ""]),
                             booked_by=booked_by,
+                            kind=kind,
+                            video=video,
                         )
                     except services.BookingError:
                         continue  # a holiday, a closure, the past or a busy senior: skip
+
+    def _relative(self, senior, rng) -> VideoCall:
+        """A relative for a video call, with a number built like the example numbers,
+        which reach nobody."""
+        return VideoCall(
+            relative_name=f"{rng.choice(SENIOR_FIRST)} {senior.last_name}",
+            relative_phone=f"+49176123456{rng.randrange(100):02d}",
+        )
 
     def _past_appointment(self, helper, availability, senior, topic, starts_at, rng) -> None:
         # Bookings in the past cannot go through the service; history is written directly.
