@@ -4,6 +4,7 @@ with the data."""
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -44,41 +45,55 @@ NOON = datetime.time(12)
 
 
 class _Window:
-    """Everything one widening step needs, loaded in a fixed number of queries."""
+    """Everything one widening step needs, loaded in a fixed number of queries, each only
+    when a range is looked at: a step with no range (today after hours) costs nothing."""
 
     def __init__(self, query: SlotQuery, first: datetime.date, last: datetime.date, loaded):
-        self.first, self.last = first, last
+        self.query, self.first, self.last = query, first, last
+        self.devices = [device for devices in loaded.devices.values() for device in devices]
         self.busy: dict[int, list] = defaultdict(list)
         self.busy_known: set[int] = set()
         self.busy_loads = 0
-        self.absent = _day_sets(
-            # By date only: few absences touch a window, fewer than the helpers asked about.
-            Absence.objects.filter(starts_on__lte=last, ends_on__gte=first)
+
+    @functools.cached_property
+    def absent(self) -> dict[int, set[datetime.date]]:
+        # By date only: few absences touch a window, fewer than the helpers asked about.
+        return _day_sets(
+            Absence.objects.filter(starts_on__lte=self.last, ends_on__gte=self.first)
             .order_by()
             .values_list("helper_id", "starts_on", "ends_on"),
-            first,
-            last,
+            self.first,
+            self.last,
         )
-        self.closed = _day_sets(
-            Closure.objects.filter(starts_on__lte=last, ends_on__gte=first)
+
+    @functools.cached_property
+    def closed(self) -> dict[int, set[datetime.date]]:
+        return _day_sets(
+            Closure.objects.filter(starts_on__lte=self.last, ends_on__gte=self.first)
             .order_by()
             .values_list("office_id", "starts_on", "ends_on"),
-            first,
-            last,
+            self.first,
+            self.last,
         )
-        self.holidays = public_holidays_between(first, last)
-        self.device_busy: dict[int, list] = {}
-        if query.loan_device_kind:
-            self.device_busy = _by_key(
-                LoanReservation.objects.filter(
-                    device_id__in=[d for ds in loaded.devices.values() for d in ds],
-                    starts_at__gte=local_midnight(first) - LONGEST_ASSIGNMENT,
-                    starts_at__lt=local_midnight(last + datetime.timedelta(days=1)),
-                    ends_at__gt=local_midnight(first),
-                )
-                .order_by()
-                .values_list("device_id", "starts_at", "ends_at")
+
+    @functools.cached_property
+    def holidays(self) -> dict[datetime.date, str]:
+        return public_holidays_between(self.first, self.last)
+
+    @functools.cached_property
+    def device_busy(self) -> dict[int, list]:
+        if not self.query.loan_device_kind:
+            return {}
+        return _by_key(
+            LoanReservation.objects.filter(
+                device_id__in=self.devices,
+                starts_at__gte=local_midnight(self.first) - LONGEST_ASSIGNMENT,
+                starts_at__lt=local_midnight(self.last + datetime.timedelta(days=1)),
+                ends_at__gt=local_midnight(self.first),
             )
+            .order_by()
+            .values_list("device_id", "starts_at", "ends_at")
+        )
 
     def know_busy(self, helper_ids: set[int], everyone) -> None:
         """Load the assignments of `helper_ids` unless known; the third time, load those
@@ -213,10 +228,15 @@ class _Loaded:
     """Who helps with the topic where, availabilities and opening hours: each read when
     first needed, in a bounded number of queries."""
 
-    def __init__(self, query: SlotQuery, first_day: datetime.date, horizon_end: datetime.date):
-        self.query = query
+    def __init__(self, query: SlotQuery, first_day: datetime.date, horizon_end: datetime.date, now):
+        self.query, self.now = query, now
+        self.duration = datetime.timedelta(minutes=query.topic.duration_minutes)
+        self.today = timezone.localdate(now)
         self.first_day, self.horizon_end = first_day, horizon_end
         self.ranges: dict[int, _Ranges] = {}
+        self.today_ranges: _Ranges | None = None
+        self._hours_wanted: set[int] = set()
+        self._hours_known: set[int] = set()
         self.opening: dict[tuple[int, int], list[tuple[datetime.time, datetime.time]]] = (
             defaultdict(list)
         )
@@ -258,33 +278,57 @@ class _Loaded:
             self.members[(helper_id, office_id)] = (first_name, office_name)
 
     def load(self, first: datetime.date, last: datetime.date) -> None:
-        """Open the weekdays between `first` and `last` (read lazily, at most
-        `MAX_CHUNKS` queries each) and their opening hours (one query)."""
-        days = min((last - first).days + 1, 7)
-        wanted = {(first + datetime.timedelta(days=n)).weekday() for n in range(days)}
-        if self.query.weekdays:
-            wanted &= set(self.query.weekdays)
-        missing = wanted - set(self.ranges)
-        if not missing:
-            return
+        """Open the days between `first` and `last`: each weekday's ranges (read lazily, at
+        most `MAX_CHUNKS` queries each), and today's apart, only those that can still end
+        a slot after now: in the afternoon the morning's ranges are never read."""
+        days = [first + datetime.timedelta(days=n) for n in range(min((last - first).days, 7) + 1)]
+        allowed = set(self.query.weekdays or range(7))
         availabilities = Availability.objects.filter(valid_from__lte=self.horizon_end).exclude(
             valid_until__lt=self.first_day
         )
         if self.query.offices:
             availabilities = availabilities.filter(office_id__in=self.query.offices)
-        for weekday in missing:
-            self.ranges[weekday] = _Ranges(
-                availabilities.filter(weekday=weekday).values_list(
-                    "starts", "ends", "valid_from", "valid_until", "helper_id", "office_id"
+        columns = ("starts", "ends", "valid_from", "valid_until", "helper_id", "office_id")
+        opened = set()
+        if self.today in days and self.today_ranges is None and self.today.weekday() in allowed:
+            today = availabilities.filter(weekday=self.today.weekday())
+            # A slot still to come ends after now + its length, inside its range.
+            soonest_end = timezone.localtime(self.now + self.duration)
+            if soonest_end.date() == self.today:
+                today = today.filter(ends__gt=soonest_end.time())
+            else:
+                today = today.none()
+            self.today_ranges = _Ranges(today.values_list(*columns))
+            opened.add(self.today.weekday())
+        for weekday in {day.weekday() for day in days if day != self.today} & allowed:
+            if weekday not in self.ranges:
+                self.ranges[weekday] = _Ranges(
+                    availabilities.filter(weekday=weekday).values_list(*columns)
                 )
-            )
-        opening = OpeningHours.objects.filter(weekday__in=missing, office__active=True).order_by()
-        if self.query.offices:
-            opening = opening.filter(office_id__in=self.query.offices)
-        for office_id, weekday, opens, closes in opening.values_list(
-            "office_id", "weekday", "opens", "closes"
-        ):
-            self.opening[(office_id, weekday)].append((opens, closes))
+                opened.add(weekday)
+        self._hours_wanted |= opened - self._hours_known
+
+    def ranges_on(self, day: datetime.date) -> _Ranges | None:
+        return self.today_ranges if day == self.today else self.ranges.get(day.weekday())
+
+    def opening_hours(
+        self, office_id: int, weekday: int
+    ) -> list[tuple[datetime.time, datetime.time]]:
+        """The office's hours that weekday; those of every weekday opened since the last
+        time are read together, when a range first asks (one query per widening step)."""
+        if self._hours_wanted:
+            wanted, self._hours_wanted = self._hours_wanted, set()
+            self._hours_known |= wanted
+            opening = OpeningHours.objects.filter(
+                weekday__in=wanted, office__active=True
+            ).order_by()
+            if self.query.offices:
+                opening = opening.filter(office_id__in=self.query.offices)
+            for office, day, opens, closes in opening.values_list(
+                "office_id", "weekday", "opens", "closes"
+            ):
+                self.opening[(office, day)].append((opens, closes))
+        return self.opening[(office_id, weekday)]
 
 
 def _minus(
@@ -322,7 +366,7 @@ def _slots_from(row: _Range, day, query, loaded, window, duration, now) -> list[
         return []
     free = [
         (_at(day, max(starts, opens)), _at(day, min(ends, closes)))
-        for opens, closes in loaded.opening[(office_id, day.weekday())]
+        for opens, closes in loaded.opening_hours(office_id, day.weekday())
         if opens < ends and closes > starts
     ]
     found = []
@@ -351,7 +395,7 @@ def _slots_on(day, query, loaded, window, duration, now, wanted: int) -> list[Sl
     once `wanted` slots are found below the next range's bound, no later range can
     offer anything earlier, and the rest of them is never read.
     """
-    ranges = loaded.ranges.get(day.weekday())
+    ranges = loaded.ranges_on(day)
     if ranges is None or day in window.holidays:
         return []
     found: list[Slot] = []
@@ -408,8 +452,8 @@ def free_slots(query: SlotQuery, *, limit: int = 10) -> list[Slot]:
     if query.after:
         first_day = max(first_day, timezone.localdate(query.after[0]))
     horizon_end = first_day + datetime.timedelta(days=SEARCH_STEPS_DAYS[-1] - 1)
-    loaded = _Loaded(query, first_day, horizon_end)
-    duration = datetime.timedelta(minutes=query.topic.duration_minutes)
+    loaded = _Loaded(query, first_day, horizon_end, now)
+    duration = loaded.duration
     found: list[Slot] = []
     window_first = first_day
     for days in SEARCH_STEPS_DAYS:
