@@ -6,8 +6,9 @@ Prints one JSON line per measure: {"bench": "reminders.dispatch", "workers": 1|2
 recorded; `median_ms`/`p95_ms` are each message's time from due to recorded (p95 from
 statistics.quantiles); `cpu_ms_per_message` is the CPU time the cluster's processes
 and the fake used per message, which tells whether the workers or the machine set the
-pace. The cluster is started before the rows fall due, so its start-up is not measured. Runs in a throw-away database next to DATABASE_URL's (PostgreSQL) or
-in a temporary SQLite file. Quiet hours are off (tests.reminder_world).
+pace. The cluster is started before the rows fall due, so its start-up is not
+measured. Runs in a throw-away database next to DATABASE_URL's (PostgreSQL) or in a
+temporary SQLite file. Quiet hours are off (tests.reminder_world).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _harness import cpu_seconds  # noqa: E402
+
 from tests.reminder_processes import WorldDatabase, migrate, run, start, world_env  # noqa: E402
 
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000"))
@@ -35,22 +38,6 @@ THREADS = int(os.environ.get("OUTBOX_SEND_THREADS", "8"))
 # Long enough for the cluster to start on a busy machine before the rows fall due.
 DUE_IN_SECONDS = 10.0
 DEADLINE_SECONDS = 300
-
-
-def _cpu_seconds(pgid: int) -> float:
-    """CPU time (user + system) of the live processes in process group `pgid` (Linux)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # ended meanwhile
-        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
 
 
 def _parse(value) -> datetime.datetime:
@@ -81,7 +68,7 @@ def measure(workers: int, fake_url: str, fake_pgid: int, scratch: Path) -> dict:
         processes = [start(env, "qcluster")]
         time.sleep(DUE_IN_SECONDS / 2)  # the feeder only starts tasks once rows exist
         processes.append(start(env, "feed"))
-        cpu_before = {"cluster": _cpu_seconds(processes[0].pid), "fake": _cpu_seconds(fake_pgid)}
+        cpu_before = {"cluster": cpu_seconds(processes[0].pid), "fake": cpu_seconds(fake_pgid)}
         deadline = time.monotonic() + DEADLINE_SECONDS + DUE_IN_SECONDS
         query = "select count(*) from bookings_reminder where status in ('pending', 'sending')"
         while database.rows(query) != [(0,)]:
@@ -90,8 +77,8 @@ def measure(workers: int, fake_url: str, fake_pgid: int, scratch: Path) -> dict:
             time.sleep(0.2)  # polling for a condition, with a deadline
         rows = database.rows("select due_at, updated_at, status from bookings_reminder")
         cpu = {
-            "cluster": _cpu_seconds(processes[0].pid) - cpu_before["cluster"],
-            "fake": _cpu_seconds(fake_pgid) - cpu_before["fake"],
+            "cluster": cpu_seconds(processes[0].pid) - cpu_before["cluster"],
+            "fake": cpu_seconds(fake_pgid) - cpu_before["fake"],
         }
     finally:
         for process in processes:
