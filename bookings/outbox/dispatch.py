@@ -372,14 +372,16 @@ def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
 
 
 def _pipeline(pool: ThreadPoolExecutor, threads: int, batch: int, run: _Run) -> int:
-    """Keep every thread busy: claim more rows whenever half the threads are free,
-    rather than waiting for the slowest row of a batch."""
+    """Keep every thread busy: claim more rows as soon as none waits for a thread, rather
+    than waiting for the slowest row of a batch. (Waiting until half the threads were
+    free left a quarter of them idle on average: 60 a second instead of 80 with 8
+    threads at 100 ms.)"""
     handled = 0
     in_flight: set = set()
     drained = False
     while in_flight or not drained:
         can_claim = time.monotonic() < run.stop_at and not run.wait_left() and not drained
-        if can_claim and len(in_flight) <= threads // 2:
+        if can_claim and len(in_flight) <= threads:
             now = timezone.now()
             claimed = _claim_batch(now, min(batch, 2 * threads - len(in_flight)))
             if claimed:
