@@ -5,7 +5,8 @@ of bench/_harness.py and drives it from threads on 127.0.0.1: `--desks` office d
 (default 50), each with its own session, loop over caller search, slot search and
 booking a slot shown (then its confirmation page); 20 helpers read their appointments
 and their calendar feed. Prints one JSON line per page and a total line, then checks
-that nothing was booked twice and that each message has one outbox row.
+that nothing was booked twice and that each message has one outbox row, and the CPU time
+per request of the server's processes and of the load generator.
 
     .venv/bin/python bench/desk_http_load.py [--desks 50] [--seconds 60]
         [--workers 2] [--threads 4]
@@ -27,7 +28,7 @@ import tempfile
 import threading
 import time
 
-from _harness import ROOT, setup_django
+from _harness import ROOT, cpu_seconds, setup_django
 
 sys.path.insert(0, str(ROOT))
 from tests.live_server import SECRET_KEY, Gunicorn, database_url, server_env
@@ -324,11 +325,14 @@ def main() -> None:
             for s, feed in helpers
         ]
         started = time.monotonic()
+        server_cpu, client_cpu = cpu_seconds(server.process.pid), time.process_time()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         seconds = time.monotonic() - started
+        server_cpu = cpu_seconds(server.process.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
     data = (
         f"{args.desks} desks + {len(helpers)} helpers, {args.seconds:g} s, gunicorn "
         f"{args.workers}x{args.threads} threads, {OFFICES} offices, {HELPERS} helpers"
@@ -337,6 +341,16 @@ def main() -> None:
         line(f"desk.http_load.{page}", record.timings[page], record.errors[page], seconds, data)
     everything = [t for timings in record.timings.values() for t in timings]
     total = line("desk.http_load", everything, sum(record.errors.values()), seconds, data)
+    # CPU time per request of gunicorn's processes and of this load generator: what sets
+    # the pace on two cores, and comparable between runs on a busy machine.
+    requests_done = len(everything)
+    cpu = {
+        "bench": "desk.http_load.cpu",
+        "server_cpu_ms_per_request": round(1000 * server_cpu / requests_done, 2),
+        "client_cpu_ms_per_request": round(1000 * client_cpu / requests_done, 2),
+        "server_cores_busy": round(server_cpu / seconds, 2),
+    }
+    print(json.dumps(cpu), flush=True)
     checks = check()
     checks["booked_302"] = record.outcomes[("book", 302)]
     checks["lost_race_409"] = record.outcomes[("book", 409)]

@@ -4,9 +4,11 @@ due SMS to a fake Twilio in its own process that answers every request after 100
 Prints one JSON line per measure: {"bench": "reminders.dispatch", "workers": 1|2, …}.
 `per_s` is messages sent per second, from the moment they fell due to the last outcome
 recorded; `median_ms`/`p95_ms` are each message's time from due to recorded (p95 from
-statistics.quantiles). The cluster is started before the rows fall due, so its start-up
-is not measured. Runs in a throw-away database next to DATABASE_URL's (PostgreSQL) or
-in a temporary SQLite file. Quiet hours are off (tests.reminder_world).
+statistics.quantiles); `cpu_ms_per_message` is the CPU time the cluster's processes
+and the fake used per message, which tells whether the workers or the machine set the
+pace. The cluster is started before the rows fall due, so its start-up is not
+measured. Runs in a throw-away database next to DATABASE_URL's (PostgreSQL) or in a
+temporary SQLite file. Quiet hours are off (tests.reminder_world).
 """
 
 from __future__ import annotations
@@ -25,10 +27,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _harness import cpu_seconds  # noqa: E402
+
 from tests.reminder_processes import WorldDatabase, migrate, run, start, world_env  # noqa: E402
 
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000"))
 LATENCY = float(os.environ.get("BENCH_TWILIO_LATENCY", "0.1"))
+# The workers' send concurrency, as the app reads it (helpdesk/settings.py).
+THREADS = int(os.environ.get("OUTBOX_SEND_THREADS", "8"))
 # Long enough for the cluster to start on a busy machine before the rows fall due.
 DUE_IN_SECONDS = 10.0
 DEADLINE_SECONDS = 300
@@ -41,7 +47,7 @@ def _parse(value) -> datetime.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
-def measure(workers: int, fake_url: str, scratch: Path) -> dict:
+def measure(workers: int, fake_url: str, fake_pgid: int, scratch: Path) -> dict:
     folder = scratch / f"workers-{workers}"
     folder.mkdir()
     database = WorldDatabase(folder)
@@ -62,6 +68,7 @@ def measure(workers: int, fake_url: str, scratch: Path) -> dict:
         processes = [start(env, "qcluster")]
         time.sleep(DUE_IN_SECONDS / 2)  # the feeder only starts tasks once rows exist
         processes.append(start(env, "feed"))
+        cpu_before = {"cluster": cpu_seconds(processes[0].pid), "fake": cpu_seconds(fake_pgid)}
         deadline = time.monotonic() + DEADLINE_SECONDS + DUE_IN_SECONDS
         query = "select count(*) from bookings_reminder where status in ('pending', 'sending')"
         while database.rows(query) != [(0,)]:
@@ -69,6 +76,10 @@ def measure(workers: int, fake_url: str, scratch: Path) -> dict:
                 raise SystemExit("reminders.dispatch: rows still open after the deadline")
             time.sleep(0.2)  # polling for a condition, with a deadline
         rows = database.rows("select due_at, updated_at, status from bookings_reminder")
+        cpu = {
+            "cluster": cpu_seconds(processes[0].pid) - cpu_before["cluster"],
+            "fake": cpu_seconds(fake_pgid) - cpu_before["fake"],
+        }
     finally:
         for process in processes:
             if process.poll() is None:
@@ -87,7 +98,13 @@ def measure(workers: int, fake_url: str, scratch: Path) -> dict:
         "p95_ms": round(statistics.quantiles(done, n=20, method="inclusive")[18], 1),
         "queries": None,
         "per_s": round(MESSAGES / elapsed, 1),
-        "data": f"{MESSAGES} due SMS through qcluster, fake Twilio answering in "
+        # CPU per message of the worker processes and of the fake Twilio: on two cores
+        # these say whether the workers or the machine set the pace.
+        "cpu_ms_per_message": {
+            name: round(1000 * used / MESSAGES, 2) for name, used in cpu.items()
+        },
+        "data": f"{MESSAGES} due SMS through qcluster ({THREADS} sending threads per worker), "
+        f"fake Twilio answering in "
         f"{int(LATENCY * 1000)} ms, {'postgresql' if database.postgres else 'sqlite'}",
     }
 
@@ -98,12 +115,13 @@ def main() -> None:
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group, for its CPU time
     )
     try:
         fake_url = fake.stdout.readline().strip()
         with tempfile.TemporaryDirectory() as scratch:
             for workers in (1, 2):
-                print(json.dumps(measure(workers, fake_url, Path(scratch))), flush=True)
+                print(json.dumps(measure(workers, fake_url, fake.pid, Path(scratch))), flush=True)
     finally:
         fake.kill()
 

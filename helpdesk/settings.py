@@ -242,6 +242,9 @@ OUTBOX_LEASE_SECONDS = env_float("OUTBOX_LEASE_SECONDS", 120)
 # A dispatch run stops claiming after this long; with a lookup and a send (two Twilio
 # timeouts) for the rows it holds, it stays below Q_CLUSTER's timeout (50 s).
 OUTBOX_RUN_SECONDS = env_float("OUTBOX_RUN_SECONDS", 25)
+# Messages one worker process sends side by side (threads). Sending mostly waits for
+# Twilio, so a worker sends about this many messages per answer time (8 at 100 ms: up to
+# 80 a second); more worker processes (Q_WORKERS) add as many again while the CPU lasts.
 OUTBOX_SEND_THREADS = env_int("OUTBOX_SEND_THREADS", 8)
 MESSAGE_BACKEND = "twilio" if TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN else "console"
 

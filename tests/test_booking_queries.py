@@ -1,14 +1,16 @@
 """How many SQL queries one booking through `appointment_book` makes, outbox rows
-included (issue 13: at most 12). Counted inside the test's transaction, so the
-service's own transaction is a SAVEPOINT/RELEASE pair here (nothing on PostgreSQL
-and one BEGIN on SQLite outside a test)."""
+included (issue 13: at most 12), and a move or a cancellation. Counted inside the
+test's transaction, so the service's own transaction is a SAVEPOINT/RELEASE pair here
+(nothing on PostgreSQL and one BEGIN on SQLite outside a test)."""
 
 from __future__ import annotations
 
+import datetime
+
 from bookings import services
-from bookings.models import Helper, LoanDevice, Reminder
+from bookings.models import Appointment, Assignment, Helper, LoanDevice, Reminder
 from neighborhoods.models import Office
-from tests.conftest import at
+from tests.conftest import at, make_helper
 
 
 def _as_the_desk_loads_them(helper, office):
@@ -79,6 +81,61 @@ def test_a_second_free_device_costs_a_savepoint(
         )
 
     assert appointment.loan_reservation.device.label == "iPad 1"
+
+
+def _booked(senior, helper, office, topic, starts_at) -> Appointment:
+    helper, office = _as_the_desk_loads_them(helper, office)
+    appointment = services.appointment_book(
+        senior=senior, helper=helper, office=office, topic=topic, starts_at=starts_at
+    )
+    return Appointment.objects.get(pk=appointment.pk)  # as the desk's view reads it
+
+
+def test_it_moves_to_another_helper_in_ten_queries(
+    senior, helper, office, topic, monday, django_assert_max_num_queries
+):
+    appointment = _booked(senior, helper, office, topic, at(monday, 10))
+    other, office = _as_the_desk_loads_them(make_helper(office, topic, first_name="Otto"), office)
+    tuesday = monday + datetime.timedelta(days=1)
+
+    # Lock (with senior, contact person, topic and helper), slot rules, loan device,
+    # appointment, assignment, withdraw the unsent messages, the new ones in one insert,
+    # the audit entry; the savepoint pair.
+    with django_assert_max_num_queries(10):
+        services.appointment_move(
+            appointment=appointment, helper=other, office=office, starts_at=at(tuesday, 10)
+        )
+
+    rows = set(appointment.reminders.values_list("kind", "helper_id", "status"))
+    assert rows == {
+        (Reminder.Kind.CONFIRMATION, None, Reminder.Status.CANCELLED),
+        (Reminder.Kind.CONFIRMATION, helper.pk, Reminder.Status.CANCELLED),
+        (Reminder.Kind.DAY_BEFORE, None, Reminder.Status.CANCELLED),
+        (Reminder.Kind.MOVED, None, Reminder.Status.PENDING),
+        (Reminder.Kind.MOVED, other.pk, Reminder.Status.PENDING),
+        (Reminder.Kind.CANCELLED, helper.pk, Reminder.Status.PENDING),
+        (Reminder.Kind.DAY_BEFORE, None, Reminder.Status.PENDING),
+    }
+
+
+def test_it_cancels_in_nine_queries(
+    senior, helper, office, topic, monday, django_assert_max_num_queries
+):
+    appointment = _booked(senior, helper, office, topic, at(monday, 10))
+
+    # Lock (with the contact person), appointment, assignment, loan device, withdraw the
+    # unsent messages, the cancellation messages in one insert, the audit entry; the
+    # savepoint pair.
+    with django_assert_max_num_queries(9):
+        services.appointment_cancel(appointment=appointment, reason="senior")
+
+    assert not Assignment.objects.filter(appointment=appointment).exists()
+    pending = set(
+        appointment.reminders.filter(status=Reminder.Status.PENDING).values_list(
+            "kind", "helper_id"
+        )
+    )
+    assert pending == {(Reminder.Kind.CANCELLED, None), (Reminder.Kind.CANCELLED, helper.pk)}
 
 
 def test_asking_the_worker_keeps_the_connection_open(transactional_db, monkeypatch):

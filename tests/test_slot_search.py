@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+import time_machine
+
 from bookings import services
 from bookings.availability import AFTERNOON, MORNING, SlotQuery, free_slots
 from bookings.models import Absence, LoanDevice
@@ -148,3 +150,28 @@ def test_it_orders_by_time_whatever_order_the_ranges_were_made(office, topic, mo
         (at(monday, 11), early.pk),
         (at(monday, 14), late.pk),
     ]
+
+
+def test_today_offers_only_what_can_still_begin(helper, topic, monday):
+    with time_machine.travel(at(monday, 10, 30), tick=False):
+        slots = free_slots(SlotQuery(topic=topic, first_day=monday), limit=2)
+
+    assert times(slots) == [
+        (at(monday, 11), helper.pk),
+        (at(monday + datetime.timedelta(days=1), 10), helper.pk),
+    ]
+
+
+def test_todays_past_ranges_are_never_read(
+    django_assert_num_queries, django_assert_max_num_queries, office, topic, monday
+):
+    for n in range(12):
+        make_helper(office, topic, first_name=f"H{n}")
+    tuesday = monday + datetime.timedelta(days=1)
+
+    with time_machine.travel(at(monday, 11, 30), tick=False):
+        with django_assert_max_num_queries(10) as from_tomorrow:
+            first = free_slots(SlotQuery(topic=topic, first_day=tuesday), limit=1)
+        # Every range of today has ended: one query finds none, and nothing else is asked.
+        with django_assert_num_queries(len(from_tomorrow) + 1):
+            assert free_slots(SlotQuery(topic=topic, first_day=monday), limit=1) == first

@@ -16,7 +16,7 @@ import pytest
 from django.db import connection
 from psycopg.adapt import Dumper  # psycopg is a dependency, also when tests run on SQLite
 
-from bookings.availability import SlotQuery, _search, free_slots
+from bookings.availability import SlotQuery, _loading, free_slots
 from tests.conftest import make_helper, make_office, needs_postgres
 
 # Before the fix the first search after a half-read one hung; a few more make it certain.
@@ -102,7 +102,7 @@ def test_it_leaves_no_reference_cycle_for_the_collector(busy_city, topic, monday
     try:
         assert len(free_slots(SlotQuery(topic=topic, first_day=monday), limit=10)) == 10
         # type(), not isinstance(): isinstance would wake lazy objects (a CSP nonce) on the heap.
-        left = [o for o in gc.get_objects() if type(o) in (_search._Loaded, _search._Ranges)]
+        left = [o for o in gc.get_objects() if type(o) in (_loading.Loaded, _loading.Ranges)]
     finally:
         gc.enable()
     assert left == []

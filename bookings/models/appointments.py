@@ -152,6 +152,17 @@ class Appointment(models.Model):
             return None
         return getattr(self, "video", None)
 
+    def clean_own_fields(self) -> None:
+        """`full_clean` for the services: only the fields' own rules. The related rows
+        were passed in loaded (their foreign keys are checked by the database at commit),
+        and the check constraints are the database's too; asking for them here cost ten
+        queries and savepoints per change."""
+        self.full_clean(
+            exclude=["office", "helper", "senior", "topic", "booked_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+
 
 class Assignment(models.Model):
     """The time a helper is taken by one appointment or one workshop (Einsatz).

@@ -13,6 +13,7 @@ Exactly once, as far as it can be known (DESIGN.md invariant 2):
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import logging
@@ -224,11 +225,19 @@ def _reconcile(reminder: Reminder, message: Message) -> SendResult | TransportEr
     return None
 
 
+def _one_statement():
+    """A single UPDATE commits by itself in autocommit mode, and a refused one leaves
+    nothing to roll back; only inside a caller's transaction (a test's) does it need a
+    savepoint. A transaction around it cost a round trip and a COMMIT more, twice a
+    message."""
+    return transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+
+
 def _begin_attempt(reminder: Reminder, message: Message, now: datetime.datetime) -> bool:
     """Commit that a send to this address starts now; False if one is in flight there."""
     key = f"{message.channel}:{message.to}"[:160]
     try:
-        with transaction.atomic():
+        with _one_statement():
             return _finish(
                 reminder,
                 claimed_until=reminder.claimed_until,
@@ -256,7 +265,7 @@ def _send(reminder: Reminder, message: Message) -> SendResult | TransportError:
 
 def _record_sent(reminder: Reminder, result: SendResult, now: datetime.datetime) -> None:
     try:
-        with transaction.atomic():
+        with _one_statement():
             _finish(
                 reminder,
                 status=Reminder.Status.SENT,
@@ -392,14 +401,16 @@ def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
 
 
 def _pipeline(pool: ThreadPoolExecutor, threads: int, batch: int, run: _Run) -> int:
-    """Keep every thread busy: claim more rows whenever half the threads are free,
-    rather than waiting for the slowest row of a batch."""
+    """Keep every thread busy: claim more rows as soon as none waits for a thread, rather
+    than waiting for the slowest row of a batch. (Waiting until half the threads were
+    free left a quarter of them idle on average: 60 a second instead of 80 with 8
+    threads at 100 ms.)"""
     handled = 0
     in_flight: set = set()
     drained = False
     while in_flight or not drained:
         can_claim = time.monotonic() < run.stop_at and not run.wait_left() and not drained
-        if can_claim and len(in_flight) <= threads // 2:
+        if can_claim and len(in_flight) <= threads:
             now = timezone.now()
             claimed = _claim_batch(now, min(batch, 2 * threads - len(in_flight)))
             if claimed:

@@ -50,16 +50,14 @@ def _dispatch_after_commit() -> None:
     transaction.on_commit(dispatch_soon)
 
 
-def _queue(senior: Senior, *, key: str, kind: str, due_at, **about) -> Reminder | None:
-    """One outbox row for a senior, at most once per `key`; None if they get no messages."""
+def _row(senior: Senior, *, key: str, kind: str, due_at, **about) -> Reminder | None:
+    """The unsaved outbox row for a senior under `key`; None if they get no messages."""
     channel = senior.reminder_channel
     if channel == Senior.Channel.NONE:
         return None
-    reminder, _created = Reminder.objects.get_or_create(
-        dedupe_key=key,
-        defaults={"senior": senior, "kind": kind, "channel": channel, "due_at": due_at, **about},
+    return Reminder(
+        dedupe_key=key, senior=senior, kind=kind, channel=channel, due_at=due_at, **about
     )
-    return reminder
 
 
 def _senior_key(appointment: Appointment, kind: str) -> str:
@@ -83,17 +81,8 @@ def _helper_row(appointment: Appointment, helper: Helper, kind: str) -> Reminder
 
 def _senior_row(appointment: Appointment, kind: str, due_at) -> Reminder | None:
     """The unsaved outbox row for the senior; None if they get no messages."""
-    channel = appointment.senior.reminder_channel
-    if channel == Senior.Channel.NONE:
-        return None
-    return Reminder(
-        dedupe_key=_senior_key(appointment, kind),
-        appointment=appointment,
-        senior=appointment.senior,
-        kind=kind,
-        channel=channel,
-        due_at=due_at,
-    )
+    key = _senior_key(appointment, kind)
+    return _row(appointment.senior, key=key, kind=kind, due_at=due_at, appointment=appointment)
 
 
 def _contact_row(
@@ -133,7 +122,12 @@ def _relative_row(appointment: Appointment, kind: str, due_at) -> Reminder | Non
 
 
 def _contact_of(appointment: Appointment) -> ContactPerson | None:
-    return ContactPerson.objects.filter(senior_id=appointment.senior_id).first()
+    """The senior's contact person: no query where the caller loaded it with the
+    appointment (`select_related("senior__contact_person")`)."""
+    try:
+        return appointment.senior.contact_person
+    except ContactPerson.DoesNotExist:
+        return None
 
 
 def _write(rows: list[Reminder | None]) -> None:
@@ -143,15 +137,27 @@ def _write(rows: list[Reminder | None]) -> None:
     Reminder.objects.bulk_create([row for row in rows if row], ignore_conflicts=True)
 
 
-def reminders_cancel_pending(appointment: Appointment) -> int:
-    """Withdraw messages not yet sent for this appointment; returns how many."""
-    return appointment.reminders.filter(status=Reminder.Status.PENDING).update(
-        status=Reminder.Status.CANCELLED, updated_at=timezone.now()
-    )
+def _written(rows: list[Reminder | None]) -> list[Reminder]:
+    """`_write`, then the rows as stored under their keys (an earlier row where the key
+    was taken), for callers that keep or look at them: two statements for any number."""
+    rows = [row for row in rows if row]
+    _write(rows)
+    if not rows:
+        return []
+    stored = Reminder.objects.in_bulk([row.dedupe_key for row in rows], field_name="dedupe_key")
+    return [stored[row.dedupe_key] for row in rows]
 
 
-def reminders_for_new(appointment: Appointment, *, kind: str) -> None:
-    """Queue the message about a booking or move (`kind`) to senior and helper, and the
+def _withdraw_unsent(appointment: Appointment) -> int:
+    """Withdraw the appointment's messages not yet sent, held ones too (they are about
+    the time it had), to everyone; returns how many."""
+    return appointment.reminders.filter(
+        status__in=[Reminder.Status.PENDING, Reminder.Status.HELD]
+    ).update(status=Reminder.Status.CANCELLED, updated_at=timezone.now())
+
+
+def _new_rows(appointment: Appointment, kind: str) -> list[Reminder | None]:
+    """The message about a booking or move (`kind`) to senior and helper, and the
     senior's day-before reminder; copies of the senior's to their contact person; the
     invitation and day-before reminder to the relative of a video call."""
     now = timezone.now()
@@ -171,22 +177,30 @@ def reminders_for_new(appointment: Appointment, *, kind: str) -> None:
         rows.append(_relative_row(appointment, kind, now))
         if day_before > now:
             rows.append(_relative_row(appointment, Reminder.Kind.DAY_BEFORE, day_before))
-    _write(rows)
+    return rows
+
+
+def reminders_for_new(appointment: Appointment, *, kind: str) -> None:
+    """Queue the messages about a booking or move (`kind`): see `_new_rows`."""
+    _write(_new_rows(appointment, kind))
     _dispatch_after_commit()
 
 
 def reminders_for_move(appointment: Appointment, *, previous_helper: Helper) -> None:
-    """Replace pending messages after a move; a helper who lost the appointment is told."""
-    reminders_cancel_pending(appointment)
-    reminders_for_new(appointment, kind=Reminder.Kind.MOVED)
+    """Replace the unsent messages (pending or held) after a move by "moved" ones; a
+    helper who lost the appointment is told."""
+    _withdraw_unsent(appointment)
+    rows = _new_rows(appointment, Reminder.Kind.MOVED)
     if previous_helper.pk != appointment.helper_id:
-        _write([_helper_row(appointment, previous_helper, Reminder.Kind.CANCELLED)])
+        rows.append(_helper_row(appointment, previous_helper, Reminder.Kind.CANCELLED))
+    _write(rows)
+    _dispatch_after_commit()
 
 
 def reminders_for_cancellation(appointment: Appointment) -> None:
-    """Withdraw pending messages and tell senior (and contact) and helper that the
-    appointment is off."""
-    reminders_cancel_pending(appointment)
+    """Withdraw the unsent messages (pending or held) and tell senior (and contact,
+    and the relative of a video call) and helper that the appointment is off."""
+    _withdraw_unsent(appointment)
     now = timezone.now()
     _write(
         [
@@ -201,56 +215,58 @@ def reminders_for_cancellation(appointment: Appointment) -> None:
     _dispatch_after_commit()
 
 
-def _queue_for_registration(registration: Registration, kind: str, due_at) -> Reminder | None:
+def _registration_row(registration: Registration, kind: str, due_at) -> Reminder | None:
     key = f"registration:{registration.pk}:{kind}"
-    return _queue(registration.senior, key=key, kind=kind, due_at=due_at, registration=registration)
+    return _row(registration.senior, key=key, kind=kind, due_at=due_at, registration=registration)
 
 
-def reminders_for_registration(registration: Registration) -> list[Reminder]:
-    """Queue the confirmation of a workshop seat (or waiting-list place) and, for a
-    seat, the day-before reminder."""
+def _registration_rows(registration: Registration) -> list[Reminder | None]:
+    """The confirmation of a workshop seat (or waiting-list place) and, for a seat, the
+    day-before reminder."""
     now = timezone.now()
-    queued = [_queue_for_registration(registration, Reminder.Kind.CONFIRMATION, now)]
+    rows = [_registration_row(registration, Reminder.Kind.CONFIRMATION, now)]
     day_before = day_before_due(registration.workshop.starts_at)
     if registration.status == RegistrationStatus.REGISTERED and day_before > now:
-        queued.append(_queue_for_registration(registration, Reminder.Kind.DAY_BEFORE, day_before))
+        rows.append(_registration_row(registration, Reminder.Kind.DAY_BEFORE, day_before))
+    return rows
+
+
+def reminders_for_registration(registration: Registration) -> None:
+    """Queue the confirmation of a workshop seat (or waiting-list place) and, for a
+    seat, the day-before reminder."""
+    _write(_registration_rows(registration))
     _dispatch_after_commit()
-    return [reminder for reminder in queued if reminder]
 
 
-def reminders_for_registration_cancel(registration: Registration) -> Reminder | None:
+def reminders_for_registration_cancel(registration: Registration) -> None:
     registration.reminders.filter(status=Reminder.Status.PENDING).update(
         status=Reminder.Status.CANCELLED, updated_at=timezone.now()
     )
-    reminder = _queue_for_registration(registration, Reminder.Kind.CANCELLED, timezone.now())
+    _write([_registration_row(registration, Reminder.Kind.CANCELLED, timezone.now())])
     _dispatch_after_commit()
-    return reminder
 
 
 # Workshop changes and waiting-list offers. Their keys carry the workshop's `sequence`
 # (one message per change) or the offer's id; the kinds above keep their keys.
 
 
-def _queue_for_workshop_helper(workshop, helper: Helper, kind: str) -> Reminder | None:
+def _workshop_helper_row(workshop, helper: Helper, kind: str) -> Reminder | None:
     channel = helper_channel(helper)
     if channel is None:
         return None
-    reminder, _created = Reminder.objects.get_or_create(
+    return Reminder(
         dedupe_key=f"workshop:{workshop.pk}:{kind}:{workshop.sequence}:helper:{helper.pk}",
-        defaults={
-            "workshop": workshop,
-            "helper": helper,
-            "kind": kind,
-            "channel": channel,
-            "due_at": timezone.now(),
-        },
+        workshop=workshop,
+        helper=helper,
+        kind=kind,
+        channel=channel,
+        due_at=timezone.now(),
     )
-    return reminder
 
 
-def _queue_workshop_change(registration: Registration, kind: str) -> Reminder | None:
+def _workshop_change_row(registration: Registration, kind: str) -> Reminder | None:
     key = f"registration:{registration.pk}:{kind}:{registration.workshop.sequence}"
-    return _queue(
+    return _row(
         registration.senior,
         key=key,
         kind=kind,
@@ -259,13 +275,13 @@ def _queue_workshop_change(registration: Registration, kind: str) -> Reminder | 
     )
 
 
-def _queue_day_before_again(registration: Registration) -> Reminder | None:
+def _day_before_again_row(registration: Registration) -> Reminder | None:
     """A fresh day-before reminder for the workshop's current date, if still ahead."""
     day_before = day_before_due(registration.workshop.starts_at)
     if day_before <= timezone.now():
         return None
     key = f"registration:{registration.pk}:day_before:{registration.workshop.sequence}"
-    return _queue(
+    return _row(
         registration.senior,
         key=key,
         kind=Reminder.Kind.DAY_BEFORE,
@@ -281,37 +297,36 @@ def _withdraw_pending(registrations, *, kinds=None) -> int:
     return rows.update(status=Reminder.Status.CANCELLED, updated_at=timezone.now())
 
 
-def reminders_for_workshop_move(workshop, *, registrations, helpers) -> list[Reminder]:
+def reminders_for_workshop_move(workshop, *, registrations, helpers) -> None:
     """After a move: registered and waiting seniors and the helpers get a "moved"
     message; pending day-before reminders are replaced by ones for the new date."""
     _withdraw_pending(registrations, kinds=[Reminder.Kind.DAY_BEFORE])
-    queued = []
+    rows = []
     for registration in registrations:
-        queued.append(_queue_workshop_change(registration, Reminder.Kind.MOVED))
+        rows.append(_workshop_change_row(registration, Reminder.Kind.MOVED))
         if registration.status == RegistrationStatus.REGISTERED:
-            queued.append(_queue_day_before_again(registration))
-    queued += [_queue_for_workshop_helper(workshop, h, Reminder.Kind.MOVED) for h in helpers]
+            rows.append(_day_before_again_row(registration))
+    rows += [_workshop_helper_row(workshop, h, Reminder.Kind.MOVED) for h in helpers]
+    _write(rows)
     _dispatch_after_commit()
-    return [reminder for reminder in queued if reminder]
 
 
-def reminders_for_workshop_cancel(workshop, *, registrations, helpers) -> list[Reminder]:
+def reminders_for_workshop_cancel(workshop, *, registrations, helpers) -> None:
     """The workshop is off: withdraw what is pending, tell seniors and helpers."""
     _withdraw_pending(registrations)
     workshop.helper_reminders.filter(status=Reminder.Status.PENDING).update(
         status=Reminder.Status.CANCELLED, updated_at=timezone.now()
     )
-    queued = [_queue_workshop_change(r, Reminder.Kind.CANCELLED) for r in registrations]
-    queued += [_queue_for_workshop_helper(workshop, h, Reminder.Kind.CANCELLED) for h in helpers]
+    rows = [_workshop_change_row(r, Reminder.Kind.CANCELLED) for r in registrations]
+    rows += [_workshop_helper_row(workshop, h, Reminder.Kind.CANCELLED) for h in helpers]
+    _write(rows)
     _dispatch_after_commit()
-    return [reminder for reminder in queued if reminder]
 
 
-def reminders_for_workshop_retitle(registrations) -> list[Reminder]:
+def reminders_for_workshop_retitle(registrations) -> None:
     """Tell registered seniors the workshop's new title (time and place unchanged)."""
-    queued = [_queue_workshop_change(r, Reminder.Kind.RETITLED) for r in registrations]
+    _write([_workshop_change_row(r, Reminder.Kind.RETITLED) for r in registrations])
     _dispatch_after_commit()
-    return [reminder for reminder in queued if reminder]
 
 
 def reminder_for_seat_offer(
@@ -319,7 +334,7 @@ def reminder_for_seat_offer(
 ) -> Reminder | None:
     """The offer of a free seat ("Antworten Sie JA"); None if the senior gets no messages."""
     key = f"registration:{registration.pk}:offer:{offer_id}"
-    reminder = _queue(
+    row = _row(
         registration.senior,
         key=key,
         kind=Reminder.Kind.OFFER,
@@ -327,25 +342,22 @@ def reminder_for_seat_offer(
         registration=registration,
     )
     _dispatch_after_commit()
-    return reminder
+    return _written([row])[0] if row else None
 
 
-def reminders_for_seat(registration: Registration) -> list[Reminder]:
+def reminders_for_seat(registration: Registration) -> None:
     """Someone from the waiting list got a seat: confirm it and queue the day-before
     reminder; withdraw what is still pending about the waiting list."""
     _withdraw_pending([registration])
-    queued = [
-        _queue(
-            registration.senior,
-            key=f"registration:{registration.pk}:seat",
-            kind=Reminder.Kind.CONFIRMATION,
-            due_at=timezone.now(),
-            registration=registration,
-        ),
-        _queue_day_before_again(registration),
-    ]
+    row = _row(
+        registration.senior,
+        key=f"registration:{registration.pk}:seat",
+        kind=Reminder.Kind.CONFIRMATION,
+        due_at=timezone.now(),
+        registration=registration,
+    )
+    _write([row, _day_before_again_row(registration)])
     _dispatch_after_commit()
-    return [reminder for reminder in queued if reminder]
 
 
 def reminders_hold(appointment: Appointment) -> int:
@@ -368,10 +380,3 @@ def reminders_release_held(appointment: Appointment) -> int:
     if released:
         _dispatch_after_commit()
     return released
-
-
-def reminders_cancel_held(appointment: Appointment) -> int:
-    """Withdraw held messages for good (the appointment was moved or cancelled)."""
-    return appointment.reminders.filter(status=Reminder.Status.HELD).update(
-        status=Reminder.Status.CANCELLED, updated_at=timezone.now()
-    )

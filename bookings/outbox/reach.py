@@ -22,10 +22,11 @@ from bookings.models import (
 from bookings.outbox.queue import (
     _contact_row,
     _dispatch_after_commit,
+    _registration_rows,
     _senior_row,
     _write,
+    _written,
     day_before_due,
-    reminders_for_registration,
 )
 
 
@@ -126,7 +127,7 @@ def reminders_for_reachable_senior(senior: Senior) -> list[Reminder]:
         workshop__cancelled_at__isnull=True,
     ).select_related("workshop", "senior")
     for registration in registrations:
-        queued += reminders_for_registration(registration)
+        queued += _written(_registration_rows(registration))
     _dispatch_after_commit()
     return [reminder for reminder in queued if reminder]
 

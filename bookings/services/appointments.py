@@ -22,7 +22,6 @@ from bookings.models import (
 )
 from bookings.outbox.feedback import reminder_for_feedback, reminders_withdraw_feedback
 from bookings.outbox.queue import (
-    reminders_cancel_held,
     reminders_for_cancellation,
     reminders_for_move,
     reminders_for_new,
@@ -90,15 +89,9 @@ def appointment_book(
         note=note,
         booked_by=booked_by,
     )
-    # Only the fields' own rules: the related rows were passed in loaded (and their
-    # foreign keys are checked by the database at commit), and the check constraints
-    # hold by construction (ends_at from a positive duration, status "booked") and are
-    # the database's too; checking them here cost ten queries and savepoints.
-    appointment.full_clean(
-        exclude=["office", "helper", "senior", "topic", "booked_by"],
-        validate_unique=False,
-        validate_constraints=False,
-    )
+    # The check constraints hold by construction (ends_at from a positive duration,
+    # status "booked"), and the database checks them again.
+    appointment.clean_own_fields()
     with _senior_guard(helper=helper, starts_at=starts_at, ends_at=ends_at):
         appointment.save()
     with _helper_guard():
@@ -142,7 +135,13 @@ def _check_kind(kind: str, *, loan_device_kind: str | None, video: VideoCall | N
 
 
 def _locked(appointment: Appointment) -> Appointment:
-    return Appointment.objects.select_for_update().select_related("senior").get(pk=appointment.pk)
+    """The appointment, locked, with what its messages name; only its own row is locked
+    (`of`), so changes of one helper's or topic's appointments do not wait for each other."""
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("senior__contact_person", "topic", "helper__user")
+        .get(pk=appointment.pk)
+    )
 
 
 @atomic_retrying
@@ -159,11 +158,10 @@ def appointment_cancel(*, appointment: Appointment, reason: str, note: str = "")
     appointment.cancellation_note = note
     appointment.cancelled_at = timezone.now()
     appointment.sequence += 1
-    appointment.full_clean()
+    appointment.clean_own_fields()  # the reason and note; "cancelled" has its time
     appointment.save()
     Assignment.objects.filter(appointment=appointment).delete()
     LoanReservation.objects.filter(appointment=appointment).delete()
-    reminders_cancel_held(appointment)
     reminders_for_cancellation(appointment)
     _record(Action.CANCELLED, appointment, reason=reason, fields=["status"])
     return appointment
@@ -197,7 +195,9 @@ def appointment_move(
         )
         if old != new
     ]
-    reservation = LoanReservation.objects.filter(appointment=appointment).first()
+    reservation = (
+        LoanReservation.objects.filter(appointment=appointment).select_related("device").first()
+    )
     if reservation:
         loan_kind = reservation.device.kind
         reservation.delete()
@@ -214,8 +214,7 @@ def appointment_move(
         )
     if loan_kind:
         _reserve_loan_device(appointment, loan_kind)
-    # Messages held while it needed rebooking are about the old slot.
-    reminders_cancel_held(appointment)
+    # Messages held while it needed rebooking are about the old slot: withdrawn too.
     reminders_for_move(appointment, previous_helper=previous_helper)
     _record(Action.MOVED, appointment, fields=changed, to=starts_at, **{"from": moved_from})
     return appointment
@@ -249,7 +248,7 @@ def appointment_note(*, appointment: Appointment, note: str) -> Appointment:
     """Replace the note the helpers see (what the senior wants to learn)."""
     appointment = _locked(appointment)
     appointment.note = note
-    appointment.full_clean()
+    appointment.clean_own_fields()
     appointment.save(update_fields=["note", "updated_at"])
     _record(Action.NOTED, appointment, fields=["note"])
     return appointment
