@@ -22,5 +22,6 @@ urlpatterns = [
     path("buero/", include("bookings.desk.urls")),
     path("", include(message_patterns)),
     path("ehrenamt/", include("bookings.schedule.urls")),
+    path("koordination/", include("coordination.urls")),
     path("", include("bookings.inbound.urls")),
 ]

@@ -51,7 +51,7 @@ class _Window:
         self.busy: dict[int, list] = defaultdict(list)
         self.busy_known: set[int] = set()
         self.busy_loads = 0
-        self.absent = _day_sets(
+        self.absent = days_by_key(
             # By date only: few absences touch a window, fewer than the helpers asked about.
             Absence.objects.filter(starts_on__lte=last, ends_on__gte=first)
             .order_by()
@@ -59,7 +59,7 @@ class _Window:
             first,
             last,
         )
-        self.closed = _day_sets(
+        self.closed = days_by_key(
             Closure.objects.filter(starts_on__lte=last, ends_on__gte=first)
             .order_by()
             .values_list("office_id", "starts_on", "ends_on"),
@@ -143,7 +143,9 @@ def _by_key(rows) -> dict[int, list[tuple[datetime.datetime, datetime.datetime]]
     return found
 
 
-def _day_sets(rows, first: datetime.date, last: datetime.date) -> dict[int, set[datetime.date]]:
+def days_by_key(rows, first: datetime.date, last: datetime.date) -> dict[int, set[datetime.date]]:
+    """From (key, first day, last day) rows such as closures or absences: the days
+    between `first` and `last` each key is taken."""
     found: dict[int, set] = defaultdict(set)
     for key, starts_on, ends_on in rows:
         day = max(starts_on, first)
@@ -287,7 +289,7 @@ class _Loaded:
             self.opening[(office_id, weekday)].append((opens, closes))
 
 
-def _minus(
+def ranges_minus(
     ranges: list[tuple[datetime.datetime, datetime.datetime]],
     taken: list[tuple[datetime.datetime, datetime.datetime]],
 ) -> list[tuple[datetime.datetime, datetime.datetime]]:
@@ -327,7 +329,7 @@ def _slots_from(row: _Range, day, query, loaded, window, duration, now) -> list[
     ]
     found = []
     base = _at(day, starts)
-    for start, end in _minus(free, window.busy[helper_id]):
+    for start, end in ranges_minus(free, window.busy[helper_id]):
         start = on_grid(start, base)
         while start + duration <= end:
             slot = Slot(start, start + duration, office_id, office_name, helper_id, first_name)

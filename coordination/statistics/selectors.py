@@ -1,0 +1,287 @@
+"""The coordinator's numbers, counted by the database: one grouped query per kind of
+thing (appointments, topics, workshops, walk-ins, new seniors, helpers' time, reminders,
+feedback), so the number of queries stays the same whatever the data and the period.
+
+Months are the city's calendar months (TIME_ZONE): an appointment at 00:30 on the first
+of a month counts in that month, not in the one before as it would in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from bookings.models import (
+    Appointment,
+    AppointmentStatus,
+    Assignment,
+    Registration,
+    RegistrationStatus,
+    Reminder,
+    Senior,
+    Workshop,
+)
+from coordination.models import Feedback, WalkIn
+from helpdesk.localtime import local_days
+from neighborhoods.models import Office
+
+_LOCAL = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+_SENT = ~Q(sent_at=None)
+_DELIVERED = Q(status__in=[Reminder.Status.DELIVERED, Reminder.Status.ANSWERED])
+_FAILED = Q(status__in=[Reminder.Status.FAILED, Reminder.Status.NO_ANSWER])
+# Seats taken: registered and, once the workshop took place, attended or not.
+_SEATED = [RegistrationStatus.REGISTERED, RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW]
+
+
+def _month(field_name: str) -> TruncMonth:
+    return TruncMonth(field_name, output_field=DateField(), tzinfo=_LOCAL)
+
+
+@dataclass(frozen=True)
+class Period:
+    """From `first` to `last`, both included, in local days."""
+
+    first: datetime.date
+    last: datetime.date
+    office: Office | None = None
+
+    @property
+    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
+        return local_days(self.first, self.last)
+
+    def months(self) -> list[datetime.date]:
+        month, months = self.first.replace(day=1), []
+        while month <= self.last:
+            months.append(month)
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+        return months
+
+
+@dataclass
+class Statistics:
+    period: Period
+    offices: dict[int, str]
+    # Rows keyed by (office id, first day of the month), each a dict of counts.
+    appointments: dict[tuple[int, datetime.date], dict] = field(default_factory=dict)
+    workshops: dict[tuple[int, datetime.date], dict] = field(default_factory=dict)
+    walk_ins: dict[tuple[int, datetime.date], dict] = field(default_factory=dict)
+    helper_minutes: dict[tuple[int, datetime.date], int] = field(default_factory=dict)
+    new_seniors: dict[datetime.date, int] = field(default_factory=dict)
+    # (topic name) -> {"appointments", "walk_ins", "registrations"}
+    topics: dict[str, dict] = field(default_factory=dict)
+    # (first day of the month, channel) -> counts and costs
+    reminders: dict[tuple[datetime.date, str], dict] = field(default_factory=dict)
+    # (office name, topic name) -> {"average", "count"}
+    feedback: list[dict] = field(default_factory=list)
+
+
+def _in_office(queryset, period: Period, *paths: str):
+    if period.office is None:
+        return queryset
+    wanted = Q()
+    for path in paths:
+        wanted |= Q(**{path: period.office.pk})
+    return queryset.filter(wanted)
+
+
+def _appointments(period: Period) -> dict:
+    start, end = period.bounds
+    rows = (
+        _in_office(
+            Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end), period, "office_id"
+        )
+        .annotate(month=_month("starts_at"))
+        .values("office_id", "month")
+        .annotate(
+            booked=Count("id"),
+            attended=Count("id", filter=Q(status=AppointmentStatus.ATTENDED)),
+            no_show=Count("id", filter=Q(status=AppointmentStatus.NO_SHOW)),
+            cancelled=Count("id", filter=Q(status=AppointmentStatus.CANCELLED)),
+        )
+        .order_by()
+    )
+    return {(row.pop("office_id"), row.pop("month")): row for row in rows}
+
+
+def _workshops(period: Period) -> dict:
+    start, end = period.bounds
+    rows = (
+        _in_office(
+            Workshop.objects.filter(starts_at__gte=start, starts_at__lt=end, cancelled_at=None),
+            period,
+            "office_id",
+        )
+        .annotate(month=_month("starts_at"))
+        .values("office_id", "month")
+        .annotate(
+            workshops=Count("id", distinct=True),
+            registered=Count("registrations", filter=Q(registrations__status__in=_SEATED)),
+            attended=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.ATTENDED)
+            ),
+        )
+        .order_by()
+    )
+    return {(row.pop("office_id"), row.pop("month")): row for row in rows}
+
+
+def _walk_ins(period: Period) -> dict:
+    start, end = period.bounds
+    rows = (
+        _in_office(
+            WalkIn.objects.filter(visited_at__gte=start, visited_at__lt=end), period, "office_id"
+        )
+        .annotate(month=_month("visited_at"))
+        .values("office_id", "month")
+        .annotate(
+            visits=Count("id"),
+            minutes=Sum("minutes"),
+            loan=Count("id", filter=Q(device=WalkIn.Device.LOAN)),
+        )
+        .order_by()
+    )
+    return {(row.pop("office_id"), row.pop("month")): row for row in rows}
+
+
+def _helper_minutes(period: Period) -> dict:
+    """Time helpers gave: attended appointments and workshops that took place."""
+    start, end = period.bounds
+    given = Q(appointment__status=AppointmentStatus.ATTENDED) | Q(
+        workshop__cancelled_at=None, workshop__ends_at__lte=timezone.now()
+    )
+    rows = (
+        Assignment.objects.filter(given, starts_at__gte=start, starts_at__lt=end)
+        .annotate(
+            office_id=Coalesce("appointment__office_id", "workshop__office_id"),
+            month=_month("starts_at"),
+            length=ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField()),
+        )
+        .values("office_id", "month")
+        .annotate(time=Sum("length"))
+        .order_by()
+    )
+    if period.office is not None:
+        rows = rows.filter(office_id=period.office.pk)
+    return {
+        (row["office_id"], row["month"]): int(row["time"].total_seconds() // 60)
+        for row in rows
+        if row["time"]
+    }
+
+
+def _new_seniors(period: Period) -> dict:
+    start, end = period.bounds
+    seniors = Senior.objects.filter(created_at__gte=start, created_at__lt=end)
+    if period.office is not None:
+        # Seniors belong to a district, not an office: those of the office's district.
+        seniors = seniors.filter(district_id=period.office.district_id)
+    rows = seniors.annotate(month=_month("created_at")).values("month").annotate(n=Count("id"))
+    return {row["month"]: row["n"] for row in rows.order_by()}
+
+
+def _topics(period: Period) -> dict:
+    start, end = period.bounds
+    asked = {
+        "appointments": _in_office(
+            Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end).exclude(
+                status=AppointmentStatus.CANCELLED
+            ),
+            period,
+            "office_id",
+        ).values(name=F("topic__name")),
+        "walk_ins": _in_office(
+            WalkIn.objects.filter(visited_at__gte=start, visited_at__lt=end), period, "office_id"
+        ).values(name=F("topic__name")),
+        "registrations": _in_office(
+            Registration.objects.filter(
+                workshop__starts_at__gte=start,
+                workshop__starts_at__lt=end,
+                workshop__cancelled_at=None,
+                status__in=_SEATED,
+            ),
+            period,
+            "workshop__office_id",
+        ).values(name=F("workshop__topic__name")),
+    }
+    topics: dict[str, dict] = {}
+    for kind, queryset in asked.items():
+        for row in queryset.annotate(n=Count("id")).order_by():
+            counts = topics.setdefault(
+                row["name"], {"appointments": 0, "walk_ins": 0, "registrations": 0}
+            )
+            counts[kind] = row["n"]
+    return topics
+
+
+def _reminders(period: Period) -> dict:
+    start, end = period.bounds
+    reminders = _in_office(
+        Reminder.objects.filter(due_at__gte=start, due_at__lt=end).filter(_SENT | _FAILED),
+        period,
+        "appointment__office_id",
+        "registration__workshop__office_id",
+        "workshop__office_id",
+    )
+    rows = (
+        reminders.annotate(month=_month("due_at"))
+        .values("month", "channel")
+        .annotate(
+            sent=Count("id", filter=_SENT),
+            delivered=Count("id", filter=_DELIVERED),
+            failed=Count("id", filter=_FAILED),
+            segments=Sum("segments"),
+            # Calls are billed by the started minute.
+            call_minutes=Sum((F("call_seconds") + 59) / 60),
+        )
+        .order_by()
+    )
+    return {(row.pop("month"), row.pop("channel")): row for row in rows}
+
+
+def _feedback(period: Period) -> list[dict]:
+    start, end = period.bounds
+    rows = (
+        _in_office(
+            Feedback.objects.filter(received_at__gte=start, received_at__lt=end),
+            period,
+            "office_id",
+        )
+        .values(office_name=F("office__name"), topic_name=F("topic__name"))
+        .annotate(average=Avg("score"), count=Count("id"))
+        .order_by("office_name", "topic_name")
+    )
+    return list(rows)
+
+
+def statistics_for(period: Period) -> Statistics:
+    """Every number of the statistics page for `period` (and its office, if one is set)."""
+    offices = Office.objects.order_by("name")
+    if period.office is not None:
+        offices = offices.filter(pk=period.office.pk)
+    return Statistics(
+        period=period,
+        offices=dict(offices.values_list("pk", "name")),
+        appointments=_appointments(period),
+        workshops=_workshops(period),
+        walk_ins=_walk_ins(period),
+        helper_minutes=_helper_minutes(period),
+        new_seniors=_new_seniors(period),
+        topics=_topics(period),
+        reminders=_reminders(period),
+        feedback=_feedback(period),
+    )
