@@ -12,9 +12,9 @@ from dataclasses import dataclass
 WIDTH = 360
 # Room on the right of the longest bar for its total.
 VALUE_ROOM = 56
-ROW_HEIGHT = 44
-BAR_TOP = 20
-BAR_HEIGHT = 16
+ROW_HEIGHT = 36
+BAR_TOP = 17
+BAR_HEIGHT = 14
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Bar:
 
     @property
     def text_y(self) -> int:
-        return self.y + 14
+        return self.y + 13
 
     @property
     def bar_y(self) -> int:
