@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import Appointment, AppointmentStatus, Reminder, Topic
+from bookings.models import Appointment, AppointmentStatus, Assignment, Reminder, Topic
 from coordination.models import Feedback, WalkIn
 from coordination.statistics import Period, statistics_for
 from tests.conftest import make_office, make_senior
@@ -88,6 +88,22 @@ def test_it_counts_appointments_per_office_and_local_month(city, office, other_o
     }
     assert stats.appointments[(other_office.pk, april)]["attended"] == 1
     assert stats.walk_ins[(office.pk, march)] == {"visits": 1, "minutes": 30, "loan": 0}
+
+
+def test_it_counts_the_helpers_time_given(city, office, helper):
+    attended = Appointment.objects.filter(status=AppointmentStatus.ATTENDED, office=office).get()
+    Assignment.objects.create(
+        helper=helper,
+        appointment=attended,
+        starts_at=attended.starts_at,
+        ends_at=attended.ends_at - datetime.timedelta(minutes=15),
+    )
+    no_show = Appointment.objects.get(status=AppointmentStatus.NO_SHOW)
+    Assignment.objects.create(
+        helper=helper, appointment=no_show, starts_at=no_show.starts_at, ends_at=no_show.ends_at
+    )
+    # Only the attended appointment counts: 45 minutes in March.
+    assert statistics_for(city).helper_minutes == {(office.pk, datetime.date(2026, 3, 1)): 45}
 
 
 def test_it_counts_reminder_costs_and_feedback(city, topic):
