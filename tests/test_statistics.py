@@ -11,7 +11,7 @@ from django.utils import timezone
 from bookings.models import Appointment, AppointmentStatus, Assignment, Reminder, Topic
 from coordination.models import Feedback, WalkIn
 from coordination.statistics import Period, statistics_for
-from tests.conftest import make_office, make_senior
+from tests.conftest import make_office, make_senior, make_workshop
 
 URL = reverse("coordination:statistics")
 CSV_URL = reverse("coordination:statistics_csv")
@@ -90,20 +90,17 @@ def test_it_counts_appointments_per_office_and_local_month(city, office, other_o
     assert stats.walk_ins[(office.pk, march)] == {"visits": 1, "minutes": 30, "loan": 0}
 
 
-def test_it_counts_the_helpers_time_given(city, office, helper):
-    attended = Appointment.objects.filter(status=AppointmentStatus.ATTENDED, office=office).get()
-    Assignment.objects.create(
-        helper=helper,
-        appointment=attended,
-        starts_at=attended.starts_at,
-        ends_at=attended.ends_at - datetime.timedelta(minutes=15),
-    )
-    no_show = Appointment.objects.get(status=AppointmentStatus.NO_SHOW)
-    Assignment.objects.create(
-        helper=helper, appointment=no_show, starts_at=no_show.starts_at, ends_at=no_show.ends_at
-    )
-    # Only the attended appointment counts: 45 minutes in March.
-    assert statistics_for(city).helper_minutes == {(office.pk, datetime.date(2026, 3, 1)): 45}
+def test_it_counts_the_helpers_time_given(city, office, other_office, helper, other_helper, topic):
+    attended = Appointment.objects.get(status=AppointmentStatus.ATTENDED, office=office)
+    attended.ends_at -= datetime.timedelta(minutes=15)
+    attended.save()
+    workshop = make_workshop(office, topic, starts_at=_local(datetime.date(2026, 3, 20), 14))
+    for person in (helper, other_helper):
+        Assignment.objects.create(helper=person, workshop=workshop)
+    # The attended appointment (45 minutes, not the no-show) and two helpers for two hours.
+    minutes = statistics_for(city).helper_minutes
+    assert minutes[(office.pk, datetime.date(2026, 3, 1))] == 45 + 2 * 120
+    assert minutes[(other_office.pk, datetime.date(2026, 4, 1))] == 60
 
 
 def test_it_counts_reminder_costs_and_feedback(city, topic):

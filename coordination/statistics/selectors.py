@@ -15,7 +15,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Case, Count, F, Func, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bookings.models import (
@@ -139,6 +138,10 @@ def _appointments(period: Period) -> dict:
             attended=Count("id", filter=Q(status=AppointmentStatus.ATTENDED)),
             no_show=Count("id", filter=Q(status=AppointmentStatus.NO_SHOW)),
             cancelled=Count("id", filter=Q(status=AppointmentStatus.CANCELLED)),
+            # The helper's time, an appointment having one helper.
+            helper_minutes=Sum(
+                Minutes("starts_at", "ends_at"), filter=Q(status=AppointmentStatus.ATTENDED)
+            ),
         )
         .order_by()
     )
@@ -185,28 +188,31 @@ def _walk_ins(period: Period) -> dict:
     return _by_office_month(rows, period)
 
 
-def _helper_minutes(period: Period) -> dict:
-    """Time helpers gave: attended appointments and workshops that took place."""
+def _helper_minutes(period: Period, appointments: dict) -> dict:
+    """Time helpers gave: attended appointments (their length, taken out of the
+    appointments' rows) and workshops that took place (their length for each helper)."""
     start, end = period.bounds
-    given = Q(appointment__status=AppointmentStatus.ATTENDED) | Q(
-        workshop__cancelled_at=None, workshop__ends_at__lte=timezone.now()
+    workshops = _in_office(
+        Assignment.objects.filter(
+            workshop__starts_at__gte=start,
+            workshop__starts_at__lt=end,
+            workshop__cancelled_at=None,
+            workshop__ends_at__lte=timezone.now(),
+        ),
+        period,
+        "workshop__office_id",
     )
     rows = (
-        Assignment.objects.filter(given, starts_at__gte=start, starts_at__lt=end)
-        .annotate(
-            office_id=Coalesce("appointment__office_id", "workshop__office_id"),
-            month=period.month_of("starts_at"),
-        )
-        .values("office_id", "month")
-        .annotate(minutes=Sum(Minutes("starts_at", "ends_at")))
+        workshops.annotate(month=period.month_of("workshop__starts_at"))
+        .values("month", office_id=F("workshop__office_id"))
+        .annotate(minutes=Sum(Minutes("workshop__starts_at", "workshop__ends_at")))
         .order_by()
     )
-    if period.office is not None:
-        rows = rows.filter(office_id=period.office.pk)
-    months = period.months()
-    return {
-        (row["office_id"], months[row["month"]]): row["minutes"] for row in rows if row["minutes"]
-    }
+    given = {key: row["minutes"] for key, row in _by_office_month(rows, period).items()}
+    for key, row in appointments.items():
+        if minutes := row.pop("helper_minutes"):
+            given[key] = given.get(key, 0) + minutes
+    return given
 
 
 def _new_seniors(period: Period) -> dict:
@@ -304,13 +310,14 @@ def statistics_for(period: Period) -> Statistics:
     offices = Office.objects.order_by("name")
     if period.office is not None:
         offices = offices.filter(pk=period.office.pk)
+    appointments = _appointments(period)
     return Statistics(
         period=period,
         offices=dict(offices.values_list("pk", "name")),
-        appointments=_appointments(period),
+        appointments=appointments,
         workshops=_workshops(period),
         walk_ins=_walk_ins(period),
-        helper_minutes=_helper_minutes(period),
+        helper_minutes=_helper_minutes(period, appointments),
         new_seniors=_new_seniors(period),
         topics=_topics(period),
         reminders=_reminders(period),
