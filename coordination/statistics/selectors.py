@@ -21,10 +21,10 @@ from bookings.models import (
     Appointment,
     AppointmentStatus,
     Assignment,
-    Registration,
     RegistrationStatus,
     Reminder,
     Senior,
+    Topic,
     Workshop,
 )
 from coordination.models import Feedback, WalkIn
@@ -116,6 +116,23 @@ def _by_office_month(rows, period: Period) -> dict:
     return {(row.pop("office_id"), months[row.pop("month")]): row for row in rows}
 
 
+def _fold(rows, period: Period, topics: dict, kind: str, asked) -> dict:
+    """Rows grouped by office, month and topic, summed by (office, month); what each
+    topic was `asked` goes to topics[topic id][kind]. One scan of the table serves both."""
+    months = period.months()
+    folded: dict = {}
+    for row in rows:
+        key = (row.pop("office_id"), months[row.pop("month")])
+        counts = topics.setdefault(
+            row.pop("topic_id"), {"appointments": 0, "walk_ins": 0, "registrations": 0}
+        )
+        counts[kind] += asked(row)
+        total = folded.setdefault(key, dict.fromkeys(row, 0))
+        for name, value in row.items():
+            total[name] += value or 0
+    return folded
+
+
 def _in_office(queryset, period: Period, *paths: str):
     if period.office is None:
         return queryset
@@ -125,14 +142,14 @@ def _in_office(queryset, period: Period, *paths: str):
     return queryset.filter(wanted)
 
 
-def _appointments(period: Period) -> dict:
+def _appointments(period: Period, topics: dict) -> dict:
     start, end = period.bounds
     rows = (
         _in_office(
             Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end), period, "office_id"
         )
         .annotate(month=period.month_of("starts_at"))
-        .values("office_id", "month")
+        .values("office_id", "month", "topic_id")
         .annotate(
             booked=Count("id"),
             attended=Count("id", filter=Q(status=AppointmentStatus.ATTENDED)),
@@ -145,10 +162,10 @@ def _appointments(period: Period) -> dict:
         )
         .order_by()
     )
-    return _by_office_month(rows, period)
+    return _fold(rows, period, topics, "appointments", lambda row: row["booked"] - row["cancelled"])
 
 
-def _workshops(period: Period) -> dict:
+def _workshops(period: Period, topics: dict) -> dict:
     start, end = period.bounds
     rows = (
         _in_office(
@@ -157,7 +174,7 @@ def _workshops(period: Period) -> dict:
             "office_id",
         )
         .annotate(month=period.month_of("starts_at"))
-        .values("office_id", "month")
+        .values("office_id", "month", "topic_id")
         .annotate(
             workshops=Count("id", distinct=True),
             registered=Count("registrations", filter=Q(registrations__status__in=_SEATED)),
@@ -167,17 +184,17 @@ def _workshops(period: Period) -> dict:
         )
         .order_by()
     )
-    return _by_office_month(rows, period)
+    return _fold(rows, period, topics, "registrations", lambda row: row["registered"])
 
 
-def _walk_ins(period: Period) -> dict:
+def _walk_ins(period: Period, topics: dict) -> dict:
     start, end = period.bounds
     rows = (
         _in_office(
             WalkIn.objects.filter(visited_at__gte=start, visited_at__lt=end), period, "office_id"
         )
         .annotate(month=period.month_of("visited_at"))
-        .values("office_id", "month")
+        .values("office_id", "month", "topic_id")
         .annotate(
             visits=Count("id"),
             minutes=Sum("minutes"),
@@ -185,7 +202,7 @@ def _walk_ins(period: Period) -> dict:
         )
         .order_by()
     )
-    return _by_office_month(rows, period)
+    return _fold(rows, period, topics, "walk_ins", lambda row: row["visits"])
 
 
 def _helper_minutes(period: Period, appointments: dict) -> dict:
@@ -228,40 +245,6 @@ def _new_seniors(period: Period) -> dict:
     )
     months = period.months()
     return {months[row["month"]]: row["n"] for row in rows.order_by()}
-
-
-def _topics(period: Period) -> dict:
-    start, end = period.bounds
-    asked = {
-        "appointments": _in_office(
-            Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end).exclude(
-                status=AppointmentStatus.CANCELLED
-            ),
-            period,
-            "office_id",
-        ).values(name=F("topic__name")),
-        "walk_ins": _in_office(
-            WalkIn.objects.filter(visited_at__gte=start, visited_at__lt=end), period, "office_id"
-        ).values(name=F("topic__name")),
-        "registrations": _in_office(
-            Registration.objects.filter(
-                workshop__starts_at__gte=start,
-                workshop__starts_at__lt=end,
-                workshop__cancelled_at=None,
-                status__in=_SEATED,
-            ),
-            period,
-            "workshop__office_id",
-        ).values(name=F("workshop__topic__name")),
-    }
-    topics: dict[str, dict] = {}
-    for kind, queryset in asked.items():
-        for row in queryset.annotate(n=Count("id")).order_by():
-            counts = topics.setdefault(
-                row["name"], {"appointments": 0, "walk_ins": 0, "registrations": 0}
-            )
-            counts[kind] = row["n"]
-    return topics
 
 
 def _reminders(period: Period) -> dict:
@@ -310,16 +293,20 @@ def statistics_for(period: Period) -> Statistics:
     offices = Office.objects.order_by("name")
     if period.office is not None:
         offices = offices.filter(pk=period.office.pk)
-    appointments = _appointments(period)
+    by_topic: dict[int, dict] = {}
+    appointments = _appointments(period, by_topic)
+    workshops = _workshops(period, by_topic)
+    walk_ins = _walk_ins(period, by_topic)
+    names = dict(Topic.objects.filter(pk__in=list(by_topic)).values_list("pk", "name"))
     return Statistics(
         period=period,
         offices=dict(offices.values_list("pk", "name")),
         appointments=appointments,
-        workshops=_workshops(period),
-        walk_ins=_walk_ins(period),
+        workshops=workshops,
+        walk_ins=walk_ins,
         helper_minutes=_helper_minutes(period, appointments),
         new_seniors=_new_seniors(period),
-        topics=_topics(period),
+        topics={names[pk]: counts for pk, counts in by_topic.items()},
         reminders=_reminders(period),
         feedback=_feedback(period),
     )
