@@ -1,12 +1,14 @@
 """The coordinator's numbers, counted by the database: one grouped query per kind of
-thing (appointments, topics, workshops, walk-ins, new seniors, helpers' time, reminders,
-feedback), so the number of queries stays the same whatever the data and the period.
+thing (appointments with their topics and helpers' time, workshops, walk-ins, workshop
+helpers' time, new seniors, reminders, feedback), so the number of queries stays the same
+whatever the data and the period.
 
 Months are the city's calendar months (TIME_ZONE): an appointment at 00:30 on the first
 of a month counts in that month, not in the one before as it would in UTC. Each row's
-month is found by comparing its stored UTC time with the months' local starts (a CASE the
-database evaluates itself) rather than by TruncMonth: SQLite runs TruncMonth with a time
-zone as a Python function per row, nine seconds for three years of a city's appointments.
+month is found by comparing its stored UTC time with the months' local starts
+(`MonthIndex`, evaluated by the database itself) rather than by TruncMonth: SQLite runs
+TruncMonth with a time zone as a Python function per row (nine seconds for three years of
+a city's appointments), and PostgreSQL's AT TIME ZONE costs twice the comparisons.
 """
 
 from __future__ import annotations
