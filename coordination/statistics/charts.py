@@ -133,7 +133,7 @@ def statistics_charts(report) -> dict[str, Chart]:
         settled = counts["attended"] + counts["no_show"] + counts["cancelled"]
         return {**counts, "open": counts["booked"] - settled}
 
-    months = report.months()
+    months = report.months
     charts = [
         bar_chart(
             slug="appointments_months",
@@ -143,7 +143,7 @@ def statistics_charts(report) -> dict[str, Chart]:
             rows=[(row["label"], by_outcome(row["appointments"])) for row in months],
         )
     ]
-    offices = report.offices()
+    offices = report.offices
     if len(offices) > 1:
         charts.append(
             bar_chart(
@@ -160,7 +160,7 @@ def statistics_charts(report) -> dict[str, Chart]:
             title=_("Gefragte Themen"),
             description=_("Termine, Besuche ohne Termin und Workshop-Anmeldungen je Thema."),
             series=[Series("total", _("Anfragen"), "chart-open")],
-            rows=[(row["label"], row) for row in report.topics()],
+            rows=[(row["label"], row) for row in report.topics],
         )
     )
     charts.append(

@@ -67,11 +67,11 @@ def _sections(stats: Statistics) -> Iterator[list]:
     yield from _office_months(stats)
     yield []
     yield [_("Monat"), _("neue Ratsuchende")]
-    for row in report.months():
+    for row in report.months:
         yield [f"{row['month']:%Y-%m}", row["new_seniors"]]
     yield []
     yield [_("Thema"), _("Termine"), _("Besuche ohne Termin"), _("Workshop-Anmeldungen")]
-    for row in report.topics():
+    for row in report.topics:
         yield [row["label"], row["appointments"], row["walk_ins"], row["registrations"]]
     yield []
     yield [

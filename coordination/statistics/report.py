@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.formats import date_format
 
@@ -49,6 +50,7 @@ class Report:
             grouped[office].append(row)
         return {office: _sum(rows, keys) for office, rows in grouped.items()}
 
+    @cached_property
     def months(self) -> list[dict]:
         """One row per month: appointments, workshops, walk-ins, new seniors, hours."""
         stats = self.stats
@@ -73,6 +75,7 @@ class Report:
             )
         return rows
 
+    @cached_property
     def offices(self) -> list[dict]:
         """One row per office with the period's totals."""
         stats = self.stats
@@ -102,6 +105,7 @@ class Report:
             "helper_hours": _hours(sum(self.stats.helper_minutes.values())),
         }
 
+    @cached_property
     def topics(self) -> list[dict]:
         """Topics, most asked first (appointments, walk-ins and workshop seats together)."""
         rows = [

@@ -22,10 +22,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
         context.update(
             period=form.period(),
             report=report,
-            months=report.months(),
-            offices=report.offices(),
+            months=report.months,
+            offices=report.offices,
             totals=report.totals(),
-            topics=report.topics(),
+            topics=report.topics,
             reminders=report.reminders(),
             reminder_totals=report.reminder_totals(),
             feedback=report.feedback(),
