@@ -212,3 +212,11 @@ def test_the_page_and_export_use_a_fixed_number_of_queries(
         assert client.get(URL, params).status_code == 200
     with django_assert_max_num_queries(12):
         b"".join(client.get(CSV_URL, params).streaming_content)
+
+
+def test_only_coordinators_see_the_links_in_the_header(client, coordinator, office_staff):
+    client.force_login(coordinator)
+    page = client.get(reverse("desk:dashboard")).content.decode()
+    assert f'href="{URL}"' in page and f'href="{reverse("coordination:coverage")}"' in page
+    client.force_login(office_staff)
+    assert f'href="{URL}"' not in client.get(reverse("desk:dashboard")).content.decode()
