@@ -68,12 +68,14 @@ def measure(
     data: str,
     warmup: int = 3,
     query_runs: int = 3,
+    per_s: bool = True,
 ) -> dict:
     """Time run(i) `repeat` times; print and return one JSON line.
 
     `queries` is the most SQL queries any of `query_runs` further calls made (counting
     queries slows a call down, so the timed calls run without it); p95 is the 95th
-    percentile from `statistics.quantiles`.
+    percentile from `statistics.quantiles`. `per_s=False` for measures that are no
+    throughput (a page rendered once for a person): the line then says null.
     """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -96,7 +98,7 @@ def measure(
         "median_ms": round(median, 2),
         "p95_ms": round(statistics.quantiles(timings, n=20, method="inclusive")[18], 2),
         "queries": queries,
-        "per_s": round(1000 / median, 1) if median else None,
+        "per_s": round(1000 / median, 1) if median and per_s else None,
         "data": data,
         "db": database_vendor(),
     }

@@ -26,5 +26,6 @@ urlpatterns = [
     path("angebot/", include("bookings.public.urls")),
     path("koordination/ratsuchende/", include("coordination.privacy.urls")),
     path("datenschutz/", views.privacy_notice, name="privacy_notice"),
+    path("koordination/", include("coordination.urls")),
     path("", include("bookings.inbound.urls")),
 ]

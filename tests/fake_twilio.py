@@ -117,7 +117,10 @@ class FakeTwilio:
             "date_created": form.get("_created", [None])[0],
         }
         if kind == "Messages":
-            resource.update(body=form["Body"][0], num_segments="1")
+            body = form["Body"][0]
+            # Twilio's count for a GSM-7 text (all our texts are): the cost in the statistics.
+            segments = 1 if len(body) <= 160 else -(-len(body) // 153)
+            resource.update(body=body, num_segments=str(segments))
         return resource
 
     def _list(self, kind: str, query: dict) -> dict:

@@ -43,6 +43,11 @@ def desk(status) -> dict[str, object]:
     }
 
 
+def coordinator_only(status) -> dict[str, object]:
+    """The coordinator's pages: everyone else logged in gets 403."""
+    return {**each(403), "anonymous": LOGIN, "coordinator": status}
+
+
 def own(status, *, other_helper=None) -> dict[str, object]:
     """A helper's own page: the helper gets `status`, another helper `other_helper`."""
     return {
@@ -53,11 +58,6 @@ def own(status, *, other_helper=None) -> dict[str, object]:
         "other_staff": 403,
         "coordinator": 403,
     }
-
-
-def coordinator_only(status) -> dict[str, object]:
-    """Coordinators get `status`; office staff and helpers 403."""
-    return {**each(403), "anonymous": LOGIN, "coordinator": status}
 
 
 ANYONE_200 = each(200)
@@ -157,6 +157,13 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "privacy:erase": {"GET": coordinator_only(200), "POST": coordinator_only(400)},
     # The privacy notice is public.
     "privacy_notice": {"GET": each(200), "POST": each(405)},
+    # Walk-ins: office staff for any office, a helper for their own offices.
+    "desk:walk_in": {"GET": desk(200), "POST": desk(422)},
+    "helpers:walk_in": {"GET": own(200), "POST": own(422)},
+    # Statistics, its export and the coverage view: coordinators only.
+    "coordination:statistics": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordination:statistics_csv": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordination:coverage": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
     "twilio_status": TWILIO,
     "twilio_sms": TWILIO,
     "twilio_call": TWILIO,

@@ -7,18 +7,21 @@ questions the database cannot: opening hours, availability, closures and absence
 
 from __future__ import annotations
 
+from bookings.availability._loading import days_by_key
 from bookings.availability._query import Slot, SlotQuery, parse_cursor
 from bookings.availability._rules import local_range, senior_clashes, slot_problem
-from bookings.availability._search import AFTERNOON, MORNING, free_slots
+from bookings.availability._search import AFTERNOON, MORNING, free_slots, ranges_minus
 
 __all__ = [
     "AFTERNOON",
     "MORNING",
     "Slot",
     "SlotQuery",
+    "days_by_key",
     "free_slots",
     "local_range",
     "parse_cursor",
+    "ranges_minus",
     "senior_clashes",
     "slot_problem",
 ]

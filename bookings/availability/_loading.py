@@ -51,7 +51,7 @@ class Window:
     @functools.cached_property
     def absent(self) -> dict[int, set[datetime.date]]:
         # By date only: few absences touch a window, fewer than the helpers asked about.
-        return _day_sets(
+        return days_by_key(
             Absence.objects.filter(starts_on__lte=self.last, ends_on__gte=self.first)
             .order_by()
             .values_list("helper_id", "starts_on", "ends_on"),
@@ -61,7 +61,7 @@ class Window:
 
     @functools.cached_property
     def closed(self) -> dict[int, set[datetime.date]]:
-        return _day_sets(
+        return days_by_key(
             Closure.objects.filter(starts_on__lte=self.last, ends_on__gte=self.first)
             .order_by()
             .values_list("office_id", "starts_on", "ends_on"),
@@ -151,7 +151,7 @@ def _by_key(rows) -> dict[int, list[tuple[datetime.datetime, datetime.datetime]]
     return found
 
 
-def _day_sets(rows, first: datetime.date, last: datetime.date) -> dict[int, set[datetime.date]]:
+def days_by_key(rows, first: datetime.date, last: datetime.date) -> dict[int, set[datetime.date]]:
     found: dict[int, set] = defaultdict(set)
     for key, starts_on, ends_on in rows:
         day = max(starts_on, first)

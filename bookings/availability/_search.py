@@ -21,7 +21,7 @@ AFTERNOON = "afternoon"
 NOON = datetime.time(12)
 
 
-def _minus(
+def ranges_minus(
     ranges: list[tuple[datetime.datetime, datetime.datetime]],
     taken: list[tuple[datetime.datetime, datetime.datetime]],
 ) -> list[tuple[datetime.datetime, datetime.datetime]]:
@@ -65,7 +65,7 @@ def _slots_from(row: Range, day, query, loaded, window, duration, now) -> list[S
         ]
     found = []
     base = _at(day, starts)
-    for start, end in _minus(free, window.busy[helper_id]):
+    for start, end in ranges_minus(free, window.busy[helper_id]):
         start = on_grid(start, base)
         while start + duration <= end:
             slot = Slot(start, start + duration, office_id, office_name, helper_id, first_name)

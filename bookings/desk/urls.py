@@ -12,6 +12,7 @@ from bookings.desk.views import daylist as desk_daylist
 from bookings.desk.views import messages as message_views
 from bookings.desk.views import search as desk_search
 from bookings.desk.views import workshops as desk_workshops
+from coordination.views import walk_ins
 
 app_name = "desk"
 
@@ -36,6 +37,7 @@ urlpatterns = [
     path("termine/<int:pk>/notiz/", desk_appointment.note, name="note"),
     path("tagesliste/", desk_daylist.day_list, name="day_list"),
     path("tagesliste/drucken/", desk_daylist.day_list_print, name="day_list_print"),
+    path("besuch-ohne-termin/", walk_ins.desk_walk_in, name="walk_in"),
     path("workshops/", desk_workshops.workshops, name="workshops"),
     path("workshops/<int:pk>/", desk_workshops.workshop, name="workshop"),
     path("workshops/<int:pk>/anmelden/", desk_workshops.register, name="workshop_register"),

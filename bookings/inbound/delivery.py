@@ -90,10 +90,16 @@ def _sms_status(reminder: Reminder, status: str, error_code: str) -> None:
     )
 
 
-def _call_status(reminder: Reminder, status: str) -> None:
+def _call_status(reminder: Reminder, status: str, call_seconds: int) -> None:
     if status == "completed":
         if reminder.status in (Reminder.Status.SENDING, Reminder.Status.SENT):
-            _update(reminder, status=Reminder.Status.DELIVERED, provider_status=status)
+            # Once per call: only this first "completed" moves the row on, a repeat does not.
+            _update(
+                reminder,
+                status=Reminder.Status.DELIVERED,
+                provider_status=status,
+                call_seconds=F("call_seconds") + call_seconds,
+            )
         return
     if status not in NOT_REACHED_CALL:
         if not _is_late(reminder, status):
@@ -145,8 +151,13 @@ def _adopt(reminder: Reminder, sid: str) -> bool:
     return True
 
 
-def delivery_record(*, reminder_id: int, sid: str, status: str, error_code: str = "") -> bool:
-    """Apply one status callback; False if it names no reminder we know (harmless)."""
+def delivery_record(
+    *, reminder_id: int, sid: str, status: str, error_code: str = "", call_seconds: int = 0
+) -> bool:
+    """Apply one status callback; False if it names no reminder we know (harmless).
+
+    `call_seconds` is a completed call's duration (Twilio's CallDuration), kept for the
+    statistics' call minutes."""
     reminder = Reminder.objects.filter(pk=reminder_id, status__in=_OPEN).first()
     if reminder is None or not sid:
         return False
@@ -157,7 +168,7 @@ def delivery_record(*, reminder_id: int, sid: str, status: str, error_code: str 
         if not _adopt(reminder, sid):
             return False
     if sid.startswith("CA"):
-        _call_status(reminder, status)
+        _call_status(reminder, status, call_seconds)
     else:
         _sms_status(reminder, status, error_code)
     return True

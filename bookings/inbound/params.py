@@ -19,6 +19,7 @@ _SID = RegexValidator(r"\A[A-Z]{2}[0-9A-Za-z]{1,62}\Z")
 # Status words such as "delivered", "no-answer", "partially_delivered".
 _STATUS = RegexValidator(r"\A[a-z_-]{0,20}\Z")
 _ERROR_CODE = RegexValidator(r"\A[0-9]{0,10}\Z")
+_SECONDS = RegexValidator(r"\A[0-9]{1,5}\Z")
 
 
 def _sid(*, required: bool) -> forms.CharField:
@@ -31,6 +32,8 @@ class StatusParams(forms.Form):
     MessageStatus = forms.CharField(required=False, max_length=20, validators=[_STATUS])
     CallStatus = forms.CharField(required=False, max_length=20, validators=[_STATUS])
     ErrorCode = forms.CharField(required=False, max_length=10, validators=[_ERROR_CODE])
+    # Seconds the call lasted, sent with the "completed" event only.
+    CallDuration = forms.CharField(required=False, max_length=5, validators=[_SECONDS])
 
     def clean(self) -> dict:
         cleaned = super().clean()

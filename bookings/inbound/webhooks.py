@@ -71,6 +71,8 @@ def status(request: HttpRequest, reminder_id: int) -> HttpResponse:
         sid=request.POST.get("MessageSid") or request.POST.get("CallSid", ""),
         status=request.POST.get("MessageStatus") or request.POST.get("CallStatus", ""),
         error_code=request.POST.get("ErrorCode", ""),
+        # Checked by StatusParams: digits only, or absent.
+        call_seconds=int(request.POST.get("CallDuration") or 0),
     )
     return HttpResponse(status=204)
 

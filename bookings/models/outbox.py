@@ -128,6 +128,10 @@ class Reminder(models.Model):
     provider_status = models.CharField(_("Status beim Anbieter"), max_length=20, blank=True)
     error_code = models.CharField(_("Fehlercode"), max_length=10, blank=True)
     error_message = models.CharField(_("Fehler"), max_length=300, blank=True)
+    # What the provider bills, added up by the statistics: SMS segments from each send's
+    # answer, and the seconds of the call that was answered (its "completed" callback).
+    segments = models.PositiveSmallIntegerField(_("SMS-Teile"), default=0)
+    call_seconds = models.PositiveIntegerField(_("Gesprächsdauer in Sekunden"), default=0)
     sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
     answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)

@@ -277,6 +277,8 @@ def _record_sent(reminder: Reminder, result: SendResult, now: datetime.datetime)
                 error_code="",
                 error_message="",
                 calls=F("calls") + (1 if reminder.channel == Reminder.Channel.VOICE else 0),
+                # Every send is billed, a retried SMS too.
+                segments=F("segments") + result.segments,
             )
     except IntegrityError:
         # Another row holds this provider record: never adopt it; leave this row uncertain.

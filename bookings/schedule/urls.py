@@ -8,6 +8,7 @@ from bookings.schedule.views import absences as helper_absences
 from bookings.schedule.views import appointments as helper_appointments
 from bookings.schedule.views import availability as helper_availability
 from bookings.schedule.views import feed as helper_feed
+from coordination.views import walk_ins
 
 app_name = "helpers"
 
@@ -27,6 +28,7 @@ urlpatterns = [
         name="availability_end",
     ),
     path("abwesenheiten/", helper_absences.absences, name="absences"),
+    path("besuch-ohne-termin/", walk_ins.helper_walk_in, name="walk_in"),
     path("kalender/", helper_feed.feed_settings, name="feed_settings"),
     path("kalender/neu/", helper_feed.feed_renew, name="feed_renew"),
     path("kalender/<str:token>.ics", helper_feed.feed, name="feed"),

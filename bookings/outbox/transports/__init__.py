@@ -30,6 +30,8 @@ class Message:
 class SendResult:
     provider_sid: str
     provider_status: str = "sent"
+    # SMS segments the provider counted (and bills); 0 for calls and e-mail.
+    segments: int = 0
 
 
 @dataclass

@@ -12,6 +12,7 @@ import uuid
 
 from django.conf import settings
 
+from bookings.outbox.texts import sms_segments
 from bookings.outbox.transports import Message, SendResult
 
 logger = logging.getLogger("bookings.messages")
@@ -20,6 +21,16 @@ logger = logging.getLogger("bookings.messages")
 def masked_number(number: str) -> str:
     """The last two digits, enough to tell two test phones apart, never the number."""
     return f"…{number[-2:]}" if len(number) > 6 else "…"
+
+
+def _segments(message: Message) -> int:
+    """What Twilio would bill for the SMS, so the demo city's statistics show costs too."""
+    if message.channel != "sms":
+        return 0
+    try:
+        return sms_segments(message.body)
+    except ValueError:  # outside GSM-7: Twilio sends UCS-2, 70 in one part, 67 a part
+        return 1 if len(message.body) <= 70 else -(-len(message.body) // 67)
 
 
 class ConsoleTransport:
@@ -41,7 +52,7 @@ class ConsoleTransport:
                 masked_number(message.to),
                 len(message.body),
             )
-        return SendResult(provider_sid=f"console-{uuid.uuid4().hex}")
+        return SendResult(provider_sid=f"console-{uuid.uuid4().hex}", segments=_segments(message))
 
     def find_sent(self, message: Message, since) -> list[SendResult]:
         return []

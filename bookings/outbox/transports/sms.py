@@ -15,6 +15,14 @@ CLOCK_SLACK = datetime.timedelta(minutes=1)
 LOOKUP_LIMIT = 20
 
 
+def _segments(value: str | None) -> int:
+    """Twilio's `num_segments` ("2"); 0 when it is missing or not a number."""
+    try:
+        return max(int(value or 0), 0)
+    except ValueError:
+        return 0
+
+
 class SmsTransport:
     def send(self, message: Message) -> SendResult:
         with twilio_errors():
@@ -24,7 +32,11 @@ class SmsTransport:
                 body=message.body,
                 status_callback=message.status_callback,
             )
-        return SendResult(provider_sid=sent.sid, provider_status=sent.status or "queued")
+        return SendResult(
+            provider_sid=sent.sid,
+            provider_status=sent.status or "queued",
+            segments=_segments(sent.num_segments),
+        )
 
     def find_sent(self, message: Message, since: datetime.datetime) -> list[SendResult]:
         """Twilio's messages to this number created since the uncertain attempt.
