@@ -92,15 +92,8 @@ def _contact_row(
     the senior wishes copies and the contact agreed (and did not answer STOP)."""
     if contact is None or contact.copy_channel == Senior.Channel.NONE:
         return None
-    return Reminder(
-        dedupe_key=f"{_senior_key(appointment, kind)}:contact",
-        appointment=appointment,
-        senior=appointment.senior,
-        addressee=Reminder.Addressee.CONTACT,
-        kind=kind,
-        channel=contact.copy_channel,
-        due_at=due_at,
-    )
+    channel = contact.copy_channel
+    return _about_senior(appointment, kind, due_at, Reminder.Addressee.CONTACT, channel)
 
 
 def _relative_row(appointment: Appointment, kind: str, due_at) -> Reminder | None:
@@ -110,13 +103,20 @@ def _relative_row(appointment: Appointment, kind: str, due_at) -> Reminder | Non
     video = appointment.video_call
     if video is None:
         return None
+    channel = Reminder.Channel.SMS if video.relative_phone else Reminder.Channel.EMAIL
+    return _about_senior(appointment, kind, due_at, Reminder.Addressee.RELATIVE, channel)
+
+
+def _about_senior(appointment: Appointment, kind: str, due_at, addressee: str, channel: str):
+    """A row about the senior's appointment for someone else (`addressee`): its key is
+    the senior's own with the addressee added, so each goes at most once too."""
     return Reminder(
-        dedupe_key=f"{_senior_key(appointment, kind)}:relative",
+        dedupe_key=f"{_senior_key(appointment, kind)}:{addressee}",
         appointment=appointment,
         senior=appointment.senior,
-        addressee=Reminder.Addressee.RELATIVE,
+        addressee=addressee,
         kind=kind,
-        channel=Reminder.Channel.SMS if video.relative_phone else Reminder.Channel.EMAIL,
+        channel=channel,
         due_at=due_at,
     )
 
