@@ -131,7 +131,16 @@ class Appointment(models.Model):
                 name="appointment_cancelled_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["office", "starts_at"], name="appointment_office_day")]
+        indexes = [
+            models.Index(fields=["office", "starts_at"], name="appointment_office_day"),
+            # Covers the coordinator's statistics (coordination/statistics/selectors.py):
+            # the counts per office, topic and month are read from the index alone, in
+            # the order they are grouped, instead of from 150,000 rows of the table.
+            models.Index(
+                fields=["office", "topic", "starts_at", "status", "ends_at"],
+                name="appointment_statistics",
+            ),
+        ]
 
     def __str__(self) -> str:
         local = timezone.localtime(self.starts_at)
