@@ -54,8 +54,11 @@ class Minutes(Func):
         return start, end, (*end_params, *start_params)
 
     def as_sql(self, compiler, connection, **extra):
+        # DATE_PART gives a double; EXTRACT a numeric, whose arithmetic cost a third of
+        # the appointments' query. Rounded half up as the numeric cast did: a time has
+        # whole microseconds, so x.5 minutes is exact in a double and nothing else is near.
         start, end, params = self._ends(compiler)
-        return f"CAST(EXTRACT(EPOCH FROM ({end} - {start})) / 60 AS INTEGER)", params
+        return f"CAST(FLOOR(DATE_PART('epoch', {end} - {start}) / 60 + 0.5) AS INTEGER)", params
 
     def as_sqlite(self, compiler, connection, **extra):
         # Stored as ISO text, which julianday() reads in C.
