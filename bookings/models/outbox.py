@@ -146,7 +146,7 @@ class Reminder(models.Model):
             models.Index(fields=["provider_sid"], name="reminder_provider_sid"),
             # Covers what the statistics count and bill per month and channel.
             models.Index(
-                fields=["channel", "due_at", "status", "sent_at", "segments", "call_seconds"],
+                fields=["due_at", "channel", "status", "sent_at", "segments", "call_seconds"],
                 name="reminder_statistics",
             ),
         ]
