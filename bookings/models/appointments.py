@@ -134,9 +134,10 @@ class Appointment(models.Model):
         indexes = [
             models.Index(fields=["office", "starts_at"], name="appointment_office_day"),
             # Covers the coordinator's statistics (coordination/statistics/selectors.py):
-            # the counts per office, topic and month of a period are read from the index
-            # alone instead of from the table. The period's range comes first so that
-            # SQLite picks it without ANALYZE's statistics.
+            # SQLite reads the counts per office, topic and month of a period from the
+            # index alone instead of from the table (PostgreSQL scans the table for long
+            # periods). The period's range comes first so that SQLite picks it without
+            # ANALYZE's statistics.
             models.Index(
                 fields=["starts_at", "office", "topic", "status", "ends_at"],
                 name="appointment_statistics",

@@ -54,7 +54,7 @@ class Minutes(Func):
         return start, end, (*end_params, *start_params)
 
     def as_sql(self, compiler, connection, **extra):
-        # DATE_PART gives a double; EXTRACT a numeric, whose arithmetic cost a third of
+        # DATE_PART gives a double; EXTRACT a numeric, whose arithmetic cost about a third of
         # the appointments' query. Rounded half up as the numeric cast did: a time has
         # whole microseconds, so x.5 minutes is exact in a double and nothing else is near.
         start, end, params = self._ends(compiler)
