@@ -220,3 +220,28 @@ def test_only_coordinators_see_the_links_in_the_header(client, coordinator, offi
     assert f'href="{URL}"' in page and f'href="{reverse("coordination:coverage")}"' in page
     client.force_login(office_staff)
     assert f'href="{URL}"' not in client.get(reverse("desk:dashboard")).content.decode()
+
+
+def test_it_counts_the_first_instant_of_a_month_in_that_month(office, helper, topic):
+    # Exactly local midnight belongs to the month that starts there, on every database.
+    april = datetime.date(2026, 4, 1)
+    _appointment(office, helper, topic, _local(april, 0))
+    stats = statistics_for(Period(first=datetime.date(2026, 3, 1), last=april))
+    assert stats.appointments[(office.pk, april)]["booked"] == 1
+    assert (office.pk, datetime.date(2026, 3, 1)) not in stats.appointments
+    # A period of one month has no month starts to compare with.
+    one_month = statistics_for(Period(first=april, last=april))
+    assert one_month.appointments[(office.pk, april)]["booked"] == 1
+
+
+def test_it_rounds_the_helpers_time_to_the_nearest_minute(office, helper, topic):
+    # Half a minute rounds up, a second less rounds down, on every database.
+    march = datetime.date(2026, 3, 1)
+    for day, seconds in ((2, 30), (3, 29)):
+        appointment = _appointment(office, helper, topic, _local(march.replace(day=day), 10))
+        length = datetime.timedelta(minutes=44, seconds=seconds)
+        appointment.ends_at = appointment.starts_at + length
+        appointment.save()
+    period = Period(first=march, last=march.replace(day=31))
+    minutes = statistics_for(period).helper_minutes
+    assert minutes[(office.pk, march)] == 45 + 44

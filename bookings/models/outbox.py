@@ -144,6 +144,11 @@ class Reminder(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="reminder_due"),
             models.Index(fields=["provider_sid"], name="reminder_provider_sid"),
+            # Covers what the statistics count and bill per month and channel.
+            models.Index(
+                fields=["due_at", "channel", "status", "sent_at", "segments", "call_seconds"],
+                name="reminder_statistics",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
