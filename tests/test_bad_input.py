@@ -296,3 +296,19 @@ def test_a_call_with_a_nul_byte_gets_400(client, twilio_settings, sent):
     )
 
     assert response.status_code == 400
+
+
+# --- The coordinator's checkboxes ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("pk", [str(2**63), str(2**70), str(-(2**64))])
+def test_a_ticked_id_beyond_the_database_is_refused(client, coordinator, helper, office, pk):
+    """A checkbox value too large for an id once overflowed the query (a 500 on SQLite)."""
+    client.force_login(coordinator)
+    url = reverse("coordinator:helper", args=[helper.pk])
+
+    response = client.post(url, {"active": "on", "offices": [str(office.pk), pk]})
+
+    assert response.status_code == 422
+    assert "ist keine gültige Auswahl" in str(response.context["form"].errors["offices"])
+    assert list(helper.offices.all()) == [office]
