@@ -218,6 +218,13 @@ def test_a_feed_token_with_odd_characters_is_not_found(client, helper, token):
         {"MessageSid": "SM\x00" + "a" * 31, "MessageStatus": "delivered"},
         {"MessageSid": "SM" + "a" * 32, "MessageStatus": "failed", "ErrorCode": "3" * 40},
         {"CallSid": "CA" + "a" * 100, "CallStatus": "completed"},
+        # Blanks around a value: the value checked must be the value used (a padded status
+        # once reached its 20-character column, " " reached int()).
+        {"MessageSid": "SM" + "a" * 32, "MessageStatus": " " + "x" * 20},
+        {"MessageSid": " SM" + "a" * 62, "MessageStatus": "sent"},
+        {"MessageSid": "SM" + "a" * 32, "MessageStatus": "failed", "ErrorCode": " " * 11},
+        {"CallSid": "CA" + "a" * 32, "CallStatus": "completed", "CallDuration": " "},
+        {"CallSid": "CA" + "a" * 32, "CallStatus": "completed", "CallDuration": " 75"},
     ],
 )
 def test_a_status_callback_with_bad_fields_gets_400(client, twilio_settings, sent, params):
@@ -248,6 +255,7 @@ def test_a_status_callback_still_records_delivery(client, twilio_settings, sent)
         {"From": MOBILE, "Body": "JA", "MessageSid": ""},
         {"From": MOBILE, "Body": "JA"},
         {"From": "x" * 200, "Body": "JA", "MessageSid": "SM" + "b" * 32},
+        {"From": MOBILE, "Body": "JA", "MessageSid": "SM" + "b" * 62 + " "},
     ],
 )
 def test_an_inbound_sms_with_bad_fields_gets_400(client, twilio_settings, sent, params):
