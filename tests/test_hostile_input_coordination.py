@@ -433,7 +433,11 @@ CALL_SID = "CA" + "c" * 32
 
 @bounded
 @given(
-    duration=st.one_of(values, st.integers().map(str)),
+    duration=st.one_of(
+        st.sampled_from([" ", " 75", "75 ", "-1", "99999", "100000", "١٢"]),
+        values,
+        st.integers().map(str),
+    ),
     segments=st.one_of(values, st.integers().map(str)),
 )
 def test_call_duration_and_segments(client, twilio_settings, world, duration, segments):  # noqa: F811
