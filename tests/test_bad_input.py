@@ -320,3 +320,19 @@ def test_a_ticked_id_beyond_the_database_is_refused(client, coordinator, helper,
     assert response.status_code == 422
     assert "ist keine gültige Auswahl" in str(response.context["form"].errors["offices"])
     assert list(helper.offices.all()) == [office]
+
+
+# --- Login --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["login", "admin:login"])
+def test_an_overlong_username_is_a_form_error(client, db, name):
+    """Django checks the username's length only in the browser; the overlong name reached
+    django-axes, whose 255-character column refused it on PostgreSQL (a 500)."""
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse(name), {"username": "Ä" * 300, "password": "geheim"})
+
+    assert response.status_code == 200
+    assert "höchstens 150 Zeichen" in str(response.context["form"].errors["username"])
+    assert not AccessAttempt.objects.exists()
