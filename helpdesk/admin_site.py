@@ -9,11 +9,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from bookings import roles
+from helpdesk.security import AdminLoginForm
 
 
 class CoordinatorAdminSite(admin.AdminSite):
     """Office staff work at the desk and helpers on their own pages; neither gets the
     admin, even with is_staff set, because it shows every senior's phone number."""
+
+    login_form = AdminLoginForm
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

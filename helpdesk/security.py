@@ -1,12 +1,16 @@
 """Request-level protection that does not belong to one app: the idle timeout, no caching
-of pages with personal data, and the client address for login throttling behind a proxy."""
+of pages with personal data, the login forms, and the client address for login throttling
+behind a proxy."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,6 +25,25 @@ LAST_SEEN_PRECISION = 60
 def note_login(sender, request: HttpRequest, user, **kwargs) -> None:
     """user_logged_in: the idle time counts from the login."""
     request.session[LAST_SEEN] = int(timezone.now().timestamp())
+
+
+class _UsernameLength:
+    """Refuse a username longer than the user model's column as a form error. Django sets
+    only the input's maxlength, so an overlong name reached authenticate(), and django-axes
+    then stored the failed attempt in its 255-character column (a 500 on PostgreSQL)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class LoginForm(_UsernameLength, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(_UsernameLength, AdminAuthenticationForm):
+    pass
 
 
 class IdleTimeoutMiddleware:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.desk.urls import message_patterns
 from helpdesk import health, views
+from helpdesk.security import LoginForm
 
 admin.site.site_header = _("Digitale Hilfe – Verwaltung")
 admin.site.site_title = _("Digitale Hilfe")
@@ -15,7 +16,11 @@ admin.site.index_title = _("Koordination")
 urlpatterns = [
     path("", views.home, name="home"),
     path("gesundheit/", health.health, name="health"),
-    path("anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "anmelden/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -260,7 +260,9 @@ def test_video_asks_for_the_relative_after_the_slot_and_keeps_the_search(
         relative_name="Thomas",
     )
     assert nothing.status_code == 400
-    assert "Handynummer oder E-Mail-Adresse" in nothing.content.decode()
+    # Said once: the model's constraint checks it, not its clean() as well.
+    (error,) = nothing.context["form"].non_field_errors()
+    assert "Handynummer oder E-Mail-Adresse" in error
     assert not senior.appointments.exists()
 
 
@@ -506,3 +508,24 @@ def test_a_phone_appointment_moves_into_the_evening_and_one_at_the_office_does_n
         services.appointment_move(
             appointment=at_office, helper=helper, office=office, starts_at=at(tuesday, 17)
         )
+
+
+def test_the_booking_service_refuses_a_relative_it_cannot_reach(
+    senior, helper, office, topic, tuesday
+):
+    """Not only the desk's form: the service itself refuses a relative without a mobile
+    number or e-mail, in German, instead of running into the database's constraint."""
+    from bookings import services
+    from bookings.models import VideoCall
+
+    with pytest.raises(services.BookingError, match="Handynummer oder E-Mail-Adresse"):
+        services.appointment_book(
+            senior=senior,
+            helper=helper,
+            office=office,
+            topic=topic,
+            starts_at=at(tuesday, 10),
+            kind=AppointmentKind.VIDEO,
+            video=VideoCall(relative_name="Thomas"),
+        )
+    assert not senior.appointments.exists()

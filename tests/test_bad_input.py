@@ -218,6 +218,13 @@ def test_a_feed_token_with_odd_characters_is_not_found(client, helper, token):
         {"MessageSid": "SM\x00" + "a" * 31, "MessageStatus": "delivered"},
         {"MessageSid": "SM" + "a" * 32, "MessageStatus": "failed", "ErrorCode": "3" * 40},
         {"CallSid": "CA" + "a" * 100, "CallStatus": "completed"},
+        # Blanks around a value: the value checked must be the value used (a padded status
+        # once reached its 20-character column, " " reached int()).
+        {"MessageSid": "SM" + "a" * 32, "MessageStatus": " " + "x" * 20},
+        {"MessageSid": " SM" + "a" * 62, "MessageStatus": "sent"},
+        {"MessageSid": "SM" + "a" * 32, "MessageStatus": "failed", "ErrorCode": " " * 11},
+        {"CallSid": "CA" + "a" * 32, "CallStatus": "completed", "CallDuration": " "},
+        {"CallSid": "CA" + "a" * 32, "CallStatus": "completed", "CallDuration": " 75"},
     ],
 )
 def test_a_status_callback_with_bad_fields_gets_400(client, twilio_settings, sent, params):
@@ -248,6 +255,7 @@ def test_a_status_callback_still_records_delivery(client, twilio_settings, sent)
         {"From": MOBILE, "Body": "JA", "MessageSid": ""},
         {"From": MOBILE, "Body": "JA"},
         {"From": "x" * 200, "Body": "JA", "MessageSid": "SM" + "b" * 32},
+        {"From": MOBILE, "Body": "JA", "MessageSid": "SM" + "b" * 62 + " "},
     ],
 )
 def test_an_inbound_sms_with_bad_fields_gets_400(client, twilio_settings, sent, params):
@@ -296,3 +304,35 @@ def test_a_call_with_a_nul_byte_gets_400(client, twilio_settings, sent):
     )
 
     assert response.status_code == 400
+
+
+# --- The coordinator's checkboxes ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("pk", [str(2**63), str(2**70), str(-(2**64))])
+def test_a_ticked_id_beyond_the_database_is_refused(client, coordinator, helper, office, pk):
+    """A checkbox value too large for an id once overflowed the query (a 500 on SQLite)."""
+    client.force_login(coordinator)
+    url = reverse("coordinator:helper", args=[helper.pk])
+
+    response = client.post(url, {"active": "on", "offices": [str(office.pk), pk]})
+
+    assert response.status_code == 422
+    assert "ist keine gültige Auswahl" in str(response.context["form"].errors["offices"])
+    assert list(helper.offices.all()) == [office]
+
+
+# --- Login --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["login", "admin:login"])
+def test_an_overlong_username_is_a_form_error(client, db, name):
+    """Django checks the username's length only in the browser; the overlong name reached
+    django-axes, whose 255-character column refused it on PostgreSQL (a 500)."""
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse(name), {"username": "Ä" * 300, "password": "geheim"})
+
+    assert response.status_code == 200
+    assert "höchstens 150 Zeichen" in str(response.context["form"].errors["username"])
+    assert not AccessAttempt.objects.exists()

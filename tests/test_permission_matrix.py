@@ -61,6 +61,8 @@ def own(status, *, other_helper=None) -> dict[str, object]:
 
 
 ANYONE_200 = each(200)
+# A coordinator's list or report: GET (and HEAD) only.
+READ_ONLY = {"GET": coordinator_only(200), "POST": coordinator_only(405)}
 # Twilio's webhooks: only POST, and only with Twilio's signature.
 TWILIO = {"GET": each(405), "POST": each(403)}
 
@@ -108,21 +110,21 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     # Marking read is limited to the replies of the user's own offices.
     "reminders_mark_read": {"GET": each(405), "POST": {**desk(302), "other_staff": 404}},
     "reminders_not_reached": {"GET": desk(200), "POST": desk(200)},
-    # The coordinator's pages; an empty POST is refused with 422, or (a helper's form,
-    # whose fields may all be empty) saved.
-    "coordinator:audit_trail": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    # The coordinator's pages; lists and reports are read only (POST 405), an empty POST
+    # to a form is refused with 422, or (a helper's form, whose fields may all be empty) saved.
+    "coordinator:audit_trail": READ_ONLY,
     "coordinator:closures": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
     "coordinator:closure_remove": {"GET": coordinator_only(405), "POST": coordinator_only(302)},
-    "coordinator:helpers": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordinator:helpers": READ_ONLY,
     "coordinator:helper": {"GET": coordinator_only(200), "POST": coordinator_only(302)},
-    "coordinator:workshops": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordinator:workshops": READ_ONLY,
     "coordinator:workshop_add": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
     "coordinator:workshop": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
     "coordinator:workshop_cancel": {"GET": coordinator_only(405), "POST": coordinator_only(302)},
-    "coordinator:topics": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordinator:topics": READ_ONLY,
     "coordinator:topic_add": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
     "coordinator:topic": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
-    "coordinator:devices": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordinator:devices": READ_ONLY,
     "coordinator:device_add": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
     "coordinator:device": {"GET": coordinator_only(200), "POST": coordinator_only(422)},
     # The helpers' own pages: another helper's availability is not found.
@@ -161,9 +163,9 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "desk:walk_in": {"GET": desk(200), "POST": desk(422)},
     "helpers:walk_in": {"GET": own(200), "POST": own(422)},
     # Statistics, its export and the coverage view: coordinators only.
-    "coordination:statistics": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
-    "coordination:statistics_csv": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
-    "coordination:coverage": {"GET": coordinator_only(200), "POST": coordinator_only(200)},
+    "coordination:statistics": READ_ONLY,
+    "coordination:statistics_csv": READ_ONLY,
+    "coordination:coverage": READ_ONLY,
     "twilio_status": TWILIO,
     "twilio_sms": TWILIO,
     "twilio_call": TWILIO,

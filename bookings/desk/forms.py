@@ -28,7 +28,7 @@ from helpdesk.day_bounds import check_day
 from neighborhoods.models import Office, Weekday
 
 # Database ids are 64-bit; a larger number in a cursor is no slot at all.
-_MAX_ID = 2**63 - 1
+MAX_ID = 2**63 - 1
 
 
 def _slot_in_range(parsed: tuple[datetime.datetime, int, int] | None) -> bool:
@@ -40,7 +40,7 @@ def _slot_in_range(parsed: tuple[datetime.datetime, int, int] | None) -> bool:
         check_day(moment.date())
     except ValidationError:
         return False
-    return 0 < office_id <= _MAX_ID and 0 < helper_id <= _MAX_ID
+    return 0 < office_id <= MAX_ID and 0 < helper_id <= MAX_ID
 
 
 class _CrispyMixin:

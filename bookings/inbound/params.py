@@ -22,18 +22,24 @@ _ERROR_CODE = RegexValidator(r"\A[0-9]{0,10}\Z")
 _SECONDS = RegexValidator(r"\A[0-9]{1,5}\Z")
 
 
+def _text(*, required: bool = False, **kwargs) -> forms.CharField:
+    # Not stripped: the views read request.POST, so the value checked must be the value
+    # used (" delivered" would pass stripped, then overflow its column or int()).
+    return forms.CharField(required=required, strip=False, **kwargs)
+
+
 def _sid(*, required: bool) -> forms.CharField:
-    return forms.CharField(required=required, max_length=64, validators=[_SID])
+    return _text(required=required, max_length=64, validators=[_SID])
 
 
 class StatusParams(forms.Form):
     MessageSid = _sid(required=False)
     CallSid = _sid(required=False)
-    MessageStatus = forms.CharField(required=False, max_length=20, validators=[_STATUS])
-    CallStatus = forms.CharField(required=False, max_length=20, validators=[_STATUS])
-    ErrorCode = forms.CharField(required=False, max_length=10, validators=[_ERROR_CODE])
+    MessageStatus = _text(max_length=20, validators=[_STATUS])
+    CallStatus = _text(max_length=20, validators=[_STATUS])
+    ErrorCode = _text(max_length=10, validators=[_ERROR_CODE])
     # Seconds the call lasted, sent with the "completed" event only.
-    CallDuration = forms.CharField(required=False, max_length=5, validators=[_SECONDS])
+    CallDuration = _text(max_length=5, validators=[_SECONDS])
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -44,19 +50,19 @@ class StatusParams(forms.Form):
 
 class SmsParams(forms.Form):
     MessageSid = _sid(required=True)
-    From = forms.CharField(required=False, max_length=64)
+    From = _text(max_length=64)
     # Longer bodies are cut to the column's length when stored, as Twilio's limit is 1600.
-    Body = forms.CharField(required=False, strip=False)
+    Body = _text()
 
 
 class CallParams(forms.Form):
     CallSid = _sid(required=False)
-    AnsweredBy = forms.CharField(required=False, max_length=40)
+    AnsweredBy = _text(max_length=40)
 
 
 class KeypadParams(forms.Form):
     CallSid = _sid(required=True)
-    Digits = forms.CharField(required=False, max_length=20)
+    Digits = _text(max_length=20)
 
 
 def twilio_params(form_class: type[forms.Form]) -> Callable:

@@ -73,6 +73,7 @@ class VideoCall(models.Model):
         return f"{self.relative_name} ({self.appointment_id})"
 
     def clean(self) -> None:
+        # "Phone or e-mail" is the constraint's own check (said once, by full_clean).
         # The invitation carries a link: a landline can hear it but not open it.
         if self.relative_phone and phone_kind(self.relative_phone) != PhoneKind.MOBILE:
             raise ValidationError(
@@ -82,9 +83,4 @@ class VideoCall(models.Model):
                         "einem Link. Ohne Handy bitte die E-Mail-Adresse eintragen."
                     )
                 }
-            )
-        if not self.relative_phone and not self.relative_email:
-            raise ValidationError(
-                _("Bitte geben Sie eine Handynummer oder E-Mail-Adresse der/des Angehörigen an."),
-                code="relative_unreachable",
             )

@@ -129,7 +129,7 @@ def _check_kind(kind: str, *, loan_device_kind: str | None, video: VideoCall | N
         )
     if video is not None:
         try:
-            video.full_clean(exclude=["appointment", "room_url"], validate_constraints=False)
+            video.full_clean(exclude=["appointment", "room_url"])
         except ValidationError as exc:
             raise BookingError(" ".join(exc.messages), code="video_relative") from exc
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from bookings import services
 from bookings.models import LoanDevice, Topic
@@ -69,6 +70,7 @@ def _form(request: HttpRequest, kind: str, instance=None) -> HttpResponse:
 
 
 @coordinator_view
+@require_safe
 def topics(request: HttpRequest) -> HttpResponse:
     return _list(request, "topic", "coordination/pages/topics.html", Topic.objects.all())
 
@@ -84,6 +86,7 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coordinator_view
+@require_safe
 def devices(request: HttpRequest) -> HttpResponse:
     rows = LoanDevice.objects.select_related("office")
     return _list(request, "device", "coordination/pages/devices.html", rows)

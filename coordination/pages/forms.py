@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookings.desk.forms import _CrispyMixin
+from bookings.desk.forms import MAX_ID, _CrispyMixin
 from bookings.models import Helper, LoanDevice, Topic, Workshop
 from helpdesk.day_bounds import check_day
 from neighborhoods.models import Office
@@ -82,6 +82,22 @@ class ClosureForm(_CrispyMixin, forms.Form):
 
 class _Checkboxes(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
+
+    def _check_values(self, value):
+        # A ticked box sends an id; a number beyond a 64-bit id names nothing and would
+        # overflow the database's query instead of being refused.
+        for pk in value:
+            try:
+                too_large = abs(int(pk)) > MAX_ID
+            except (TypeError, ValueError):
+                continue  # not a number: Django refuses it with its own message
+            if too_large:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
 
 
 class HelperForm(_CrispyMixin, forms.Form):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from bookings import services
 from bookings.models import Helper
@@ -18,6 +19,7 @@ from coordination.pages.notices import tell_flagged, tell_released
 
 
 @coordinator_view
+@require_safe
 def helpers(request: HttpRequest) -> HttpResponse:
     roster = Helper.objects.select_related("user").prefetch_related("offices", "topics")
     return render(

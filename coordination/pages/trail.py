@@ -8,6 +8,7 @@ import datetime
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from bookings.roles import coordinator_view
 from coordination.models import AuditEntry
@@ -35,6 +36,7 @@ def _entries(form: AuditFilterForm):
 
 
 @coordinator_view
+@require_safe
 def audit_trail(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET)
     page = Paginator(_entries(form), PER_PAGE).get_page(request.GET.get("seite"))

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from bookings import services
 from bookings.desk.selectors import with_seat_counts
@@ -23,6 +23,7 @@ from coordination.pages.forms import WorkshopChangeForm, WorkshopCreateForm
 
 
 @coordinator_view
+@require_safe
 def workshops(request: HttpRequest) -> HttpResponse:
     """Workshops from today on, and those of the last four weeks (to mark attendance)."""
     since = timezone.now() - datetime.timedelta(weeks=4)

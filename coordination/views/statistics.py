@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from bookings.roles import is_coordinator, role_required
 from coordination.statistics import Report, StatisticsFilterForm, csv_lines, statistics_for
@@ -14,6 +15,7 @@ coordinator_view = role_required(is_coordinator)
 
 
 @coordinator_view
+@require_safe
 def statistics(request: HttpRequest) -> HttpResponse:
     form = StatisticsFilterForm(request.GET)
     context: dict = {"form": form}
@@ -36,6 +38,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 
 @coordinator_view
+@require_safe
 def statistics_csv(request: HttpRequest) -> HttpResponse:
     form = StatisticsFilterForm(request.GET)
     if not form.is_valid():
