@@ -15,7 +15,8 @@ from django.urls import reverse
 from twilio.request_validator import RequestValidator
 
 from bookings.models import Reminder
-from bookings.outbox.dispatch import build_message, dispatch_due
+from bookings.outbox.dispatch import dispatch_due
+from bookings.outbox.messages import build_message
 from bookings.outbox.transports.sms import SmsTransport
 from tests.conftest import at, make_senior
 from tests.fake_twilio import AUTH_TOKEN

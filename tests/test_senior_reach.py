@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bookings import services
 from bookings.models import Appointment, Reminder
-from bookings.outbox.dispatch import _address
+from bookings.outbox.messages import address_of
 from tests.conftest import at, make_senior, make_workshop
 
 
@@ -101,7 +101,7 @@ def test_a_new_landline_turns_pending_sms_into_calls_to_it(senior, helper, offic
     assert senior.phone_kind == "landline"
     day_before = appointment.reminders.get(kind="day_before")
     assert day_before.channel == "voice"
-    assert _address(day_before) == "+49631123456"
+    assert address_of(day_before) == "+49631123456"
 
 
 def test_a_failed_message_is_tried_again_at_a_new_number(senior, helper, office, topic, monday):

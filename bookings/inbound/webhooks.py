@@ -32,7 +32,7 @@ from bookings.inbound.params import (
 )
 from bookings.inbound.replies import reply_keypad, reply_sms
 from bookings.models import InboundMessage, Reminder
-from bookings.outbox.dispatch import public_url
+from bookings.outbox.messages import public_url
 from bookings.outbox.texts import render_text
 
 VOICE = {"language": "de-DE", "voice": "Polly.Vicki"}

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +37,8 @@ from bookings.models import (
     Senior,
 )
 from bookings.outbox.claims import _claim_batch, _finish
-from bookings.outbox.texts import render_subject, render_text
+from bookings.outbox.messages import address_of, build_message
+from bookings.outbox.texts import render_text
 from bookings.outbox.transports import Message, SendResult, TransportError, transport_for
 from bookings.outbox.transports.twilio_errors import NO_SMS_POSSIBLE, UNSUBSCRIBED
 
@@ -60,54 +60,9 @@ SAME_ADDRESS_WAIT = datetime.timedelta(seconds=0.5)
 DATABASE_PAUSE_SECONDS = 0.5
 
 
-def public_url(name: str, **kwargs) -> str:
-    """The address Twilio calls for this view (PUBLIC_BASE_URL, also behind a proxy)."""
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(name, kwargs=kwargs)
-
-
 def backoff(attempts: int) -> datetime.timedelta:
     """1, 2, 4, 8 … minutes after the n-th failed attempt, at most six hours."""
     return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
-
-
-def _address(reminder: Reminder) -> str | None:
-    if reminder.addressee == Reminder.Addressee.RELATIVE:
-        # The relative invited to a video call, as entered at booking.
-        video = reminder.appointment.video
-        if reminder.channel == Reminder.Channel.EMAIL:
-            return video.relative_email or None
-        return str(video.relative_phone) if video.relative_phone else None
-    if reminder.helper_id:
-        helper = reminder.helper
-        if reminder.channel == Reminder.Channel.EMAIL:
-            return helper.user.email or None
-        return str(helper.phone) if helper.phone else None
-    senior = reminder.senior
-    if reminder.addressee == Reminder.Addressee.CONTACT:
-        # Read now: a contact removed, or who took back consent or sent STOP, gets nothing.
-        contact = getattr(senior, "contact_person", None)
-        if contact is None or contact.copy_channel == Senior.Channel.NONE:
-            return None
-        return str(contact.phone)
-    if senior.opted_out_at or not senior.phone:
-        return None
-    return str(senior.phone)
-
-
-def build_message(reminder: Reminder, to: str) -> Message:
-    """The message as it reads now: the text is rendered here, at send time, only."""
-    is_twilio = reminder.channel != Reminder.Channel.EMAIL
-    return Message(
-        reminder_id=reminder.pk,
-        channel=reminder.channel,
-        to=to,
-        body=render_text(reminder),
-        subject=render_subject(reminder) if not is_twilio else "",
-        status_callback=public_url("twilio_status", reminder_id=reminder.pk) if is_twilio else "",
-        voice_url=public_url("twilio_call", reminder_id=reminder.pk)
-        if reminder.channel == Reminder.Channel.VOICE
-        else "",
-    )
 
 
 def _obsolete(reminder: Reminder, now: datetime.datetime) -> bool:
@@ -183,7 +138,7 @@ def _prepare(reminder: Reminder, now: datetime.datetime) -> Message | None:
     if _obsolete(reminder, now):
         _finish(reminder, status=Reminder.Status.CANCELLED, uncertain_since=None, inflight_key="")
         return None
-    to = _address(reminder)
+    to = address_of(reminder)
     if to is None:
         reason = _("Keine Telefonnummer oder E-Mail-Adresse, oder die Person hat abbestellt.")
         _finish(
