@@ -124,7 +124,7 @@ def test_it_tells_the_slower_of_two_staff_that_the_slot_was_taken(
     for page in (first, second):
         slot_page(page, senior, topic)
         expect(book_buttons(page).first).to_be_visible()
-    wanted = second.locator("input[name=slot]").first.input_value()
+    wanted = second.locator("button[name=slot]").first.get_attribute("value")
 
     book_buttons(first).first.click()
     expect(first.get_by_role("heading", name="Termin gebucht")).to_be_visible()
@@ -132,7 +132,7 @@ def test_it_tells_the_slower_of_two_staff_that_the_slot_was_taken(
 
     expect(second.get_by_role("alert")).to_contain_text("Dieser Termin wurde gerade vergeben.")
     # The refreshed list no longer offers the taken slot; the caller and choices are kept.
-    expect(second.locator("input[name=slot]").first).not_to_have_value(wanted)
+    expect(second.locator("button[name=slot]").first).not_to_have_attribute("value", wanted)
     expect(second.get_by_role("heading", level=1)).to_have_text("Gertrud Müller")
     expect(second.get_by_label("Thema")).to_have_value(str(topic.pk))
     expect(second.get_by_label("Gerät")).to_have_value("ipad")

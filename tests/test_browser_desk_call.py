@@ -194,7 +194,7 @@ def test_it_focuses_the_message_when_the_slot_was_taken(
     page = new_page(office_staff)
     page.goto(f"/buero/ratsuchende/{senior.pk}/")
     expect(book_buttons(page).first).to_be_focused()
-    wanted = page.locator("input[name=slot]").first.input_value()
+    wanted = page.locator("button[name=slot]").first.get_attribute("value")
     rival = make_senior(first_name="Hans", last_name="Schmidt", phone="+4963112345")
     # Another desk books the same slot for someone else meanwhile.
     starts_at, office_id, _helper_id = parse_cursor(wanted)
