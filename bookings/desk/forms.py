@@ -55,6 +55,53 @@ class _CrispyMixin:
         self.crispy.disable_csrf = True
 
 
+class _LoadedOnce(forms.models.ModelChoiceIterator):
+    """The choices of a `LoadedChoiceField`, from its one list."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.objects():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.objects()) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.objects())
+
+
+class LoadedChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that reads its few rows (topics, offices) once per form: Django's
+    own asks the database to validate, again to decide the `required` attribute and a
+    third time to render the options, on the desk's most used page."""
+
+    iterator = _LoadedOnce
+
+    def __deepcopy__(self, memo):
+        copied = super().__deepcopy__(memo)
+        copied._objects = None
+        return copied
+
+    def objects(self) -> list:
+        # Fields are copied for each form, so the list lives as long as one request.
+        if getattr(self, "_objects", None) is None:
+            self._objects = list(self.queryset)
+        return self._objects
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        wanted = str(value.pk if isinstance(value, self.queryset.model) else value)
+        for obj in self.objects():
+            if str(obj.pk) == wanted:
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
 class SeniorSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Name oder Telefonnummer"),
@@ -111,7 +158,7 @@ class SlotSearchForm(_CrispyMixin, forms.Form):
             "Öffnungszeiten. Videogespräch: im Büro, Angehörige kommen per Link dazu."
         ),
     )
-    topic = forms.ModelChoiceField(
+    topic = LoadedChoiceField(
         label=_("Thema"), queryset=Topic.objects.filter(active=True), empty_label=None
     )
     device = forms.ChoiceField(
@@ -125,7 +172,7 @@ class SlotSearchForm(_CrispyMixin, forms.Form):
             ),
         ],
     )
-    office = forms.ModelChoiceField(
+    office = LoadedChoiceField(
         label=_("Büro"),
         required=False,
         queryset=Office.objects.filter(active=True),

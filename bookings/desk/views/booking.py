@@ -179,7 +179,9 @@ def render_senior(request, senior: Senior, form: SlotSearchForm, *, status: int 
 
 @desk_view
 def senior(request: HttpRequest, pk: int) -> HttpResponse:
-    senior = get_object_or_404(Senior, pk=pk, anonymised_at__isnull=True)
+    senior = get_object_or_404(
+        Senior.objects.select_related("district"), pk=pk, anonymised_at__isnull=True
+    )
     return render_senior(request, senior, search_form_for(request.GET))
 
 
