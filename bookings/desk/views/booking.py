@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dateformat import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,12 +34,16 @@ class SlotLine:
 
     slot: Slot
     alternatives: list[Slot]
+    # "10:00", formatted once for all its buttons: the desk's page lists many of them.
+    time: str = ""
 
 
 @dataclasses.dataclass
 class SlotDay:
     day: datetime.date
     lines: list[SlotLine]
+    # "Montag, 30. November", formatted once for the day's heading and buttons.
+    label: str = ""
 
 
 @dataclasses.dataclass
@@ -62,10 +68,12 @@ def slot_days(slots: list[Slot]) -> list[SlotDay]:
     days = []
     for day, same_day in groupby(slots, key=lambda slot: timezone.localdate(slot.starts_at)):
         lines = []
-        for _starts_at, same_time in groupby(same_day, key=lambda slot: slot.starts_at):
+        for starts_at, same_time in groupby(same_day, key=lambda slot: slot.starts_at):
             offered, *others = sorted(same_time, key=_offer_order)
-            lines.append(SlotLine(offered, others))
-        days.append(SlotDay(day, lines))
+            lines.append(
+                SlotLine(offered, others, time_format(timezone.localtime(starts_at), "H:i"))
+            )
+        days.append(SlotDay(day, lines, date_format(day, "l, j. F")))
     return days
 
 
