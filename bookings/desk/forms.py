@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
+from crispy_forms.utils import render_crispy_form
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from bookings.availability import AFTERNOON, MORNING, SlotQuery, parse_cursor
@@ -27,6 +32,8 @@ from bookings.phones import PhoneFormField
 from helpdesk.day_bounds import check_day
 from neighborhoods.models import Office, Weekday
 
+# How long a rendered slot search form is kept (its key changes with what it shows).
+RENDERED_FORM_SECONDS = 3600
 # Database ids are 64-bit; a larger number in a cursor is no slot at all.
 MAX_ID = 2**63 - 1
 
@@ -214,6 +221,32 @@ class SlotSearchForm(_CrispyMixin, forms.Form):
 
     def clean_kind(self) -> str:
         return self.cleaned_data["kind"] or AppointmentKind.OFFICE
+
+    def rendered(self) -> str:
+        """The fields as crispy renders them, kept per process under everything they show.
+
+        Every slot search renders this form again, and crispy's templates take several ms
+        of CPU for its seven fields, while the desks of a town send the same few searches
+        all day. The key holds the language, the data and errors, the fields' state and
+        the topics and offices offered, so a changed topic or office shows at once."""
+        shown = (
+            get_language(),
+            sorted(getattr(self.data, "lists", self.data.items)()) if self.is_bound else None,
+            self.errors.get_json_data() if self.is_bound else None,
+            sorted((name, getattr(value, "pk", value)) for name, value in self.initial.items()),
+            [(name, f.disabled, sorted(f.widget.attrs.items())) for name, f in self.fields.items()],
+            [
+                (obj.pk, str(obj))
+                for name in ("topic", "office")
+                for obj in self.fields[name].objects()
+            ],
+        )
+        key = "desk.slot-form." + hashlib.sha256(repr(shown).encode()).hexdigest()
+        html = cache.get(key)
+        if html is None:
+            html = render_crispy_form(self, self.crispy)
+            cache.set(key, html, timeout=RENDERED_FORM_SECONDS)
+        return mark_safe(html)  # crispy's own output, escaped when it was rendered
 
     def clean(self):
         data = super().clean()
