@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from bookings import services
 from bookings.desk import selectors
@@ -44,6 +44,7 @@ def _render(request, appointment, *, status=200, **forms) -> HttpResponse:
 
 
 @desk_view
+@require_safe
 def appointment(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, _appointment(pk))
 

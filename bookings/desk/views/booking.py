@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateformat import time_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from bookings import services
 from bookings.availability import Slot, free_slots
@@ -186,6 +186,7 @@ def render_senior(request, senior: Senior, form: SlotSearchForm, *, status: int 
 
 
 @desk_view
+@require_safe
 def senior(request: HttpRequest, pk: int) -> HttpResponse:
     senior = get_object_or_404(
         Senior.objects.select_related("district"), pk=pk, anonymised_at__isnull=True
@@ -275,6 +276,7 @@ def _ask_relative(request, senior, form: VideoRelativeForm, helper, office, star
 
 
 @desk_view
+@require_safe
 def confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(
         Appointment.objects.select_related(

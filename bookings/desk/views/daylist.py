@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from bookings.desk import selectors
 from bookings.desk.forms import DayListForm, SeniorSearchForm
@@ -42,16 +43,19 @@ def day_list_context(request: HttpRequest) -> dict:
 
 
 @desk_view
+@require_safe
 def day_list(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/daylist.html", day_list_context(request))
 
 
 @desk_view
+@require_safe
 def day_list_print(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/daylist_print.html", day_list_context(request))
 
 
 @desk_view
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Today's day list of the user's office, the caller search focused, and the
     appointments to rebook by phone."""

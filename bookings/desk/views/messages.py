@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from bookings import roles
 from bookings.models import AppointmentStatus, InboundMessage, Reminder
@@ -26,6 +26,7 @@ def _visible_offices(user) -> Q:
 
 
 @desk_view
+@require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     """Replies the system did not act on, cancellations and opt-outs by seniors, until
     read."""
@@ -59,6 +60,7 @@ def inbox_mark_read(request: HttpRequest, message_id: int) -> HttpResponse:
 
 
 @desk_view
+@require_safe
 def not_reached(request: HttpRequest) -> HttpResponse:
     """Seniors whose message failed or who did not pick up, for upcoming appointments."""
     day = timezone.localdate()

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from bookings import services
 from bookings.availability import senior_clashes
@@ -18,6 +18,7 @@ from bookings.roles import desk_view
 
 
 @desk_view
+@require_safe
 def workshops(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/workshops.html", {"workshops": selectors.upcoming_workshops()})
 
@@ -38,6 +39,7 @@ def _render_workshop(request: HttpRequest, pk: int, *, status: int = 200) -> Htt
 
 
 @desk_view
+@require_safe
 def workshop(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_workshop(request, pk)
 
