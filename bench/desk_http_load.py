@@ -275,7 +275,7 @@ async def drive(server: Gunicorn, run: Run, city: dict, desk_keys, helper_keys) 
     wall time, the server's and this process's CPU time of the loop."""
     desks = [Person(*await open_session(server.url, k), n, run) for n, k in enumerate(desk_keys)]
     helpers = [
-        (Person(*await open_session(server.url, key), -1 - n, run), feed)
+        (Person(*await open_session(server.url, key), len(desks) + n, run), feed)
         for n, (key, feed) in enumerate(helper_keys)
     ]
     loop = asyncio.get_running_loop()
