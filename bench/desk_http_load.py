@@ -1,20 +1,31 @@
 """Benchmark: the desk under load over HTTP (desk.http_load).
 
 Starts the app under gunicorn (DEBUG off, several processes) on the throw-away database
-of bench/_harness.py and drives it from threads on 127.0.0.1: `--desks` office desks
-(default 50), each with its own session, loop over caller search, slot search and
-booking a slot shown (then its confirmation page); 20 helpers read their appointments
-and their calendar feed. Prints one JSON line per page and a total line, then checks
-that nothing was booked twice and that each message has one outbox row, and the CPU time
-per request of the server's processes and of the load generator.
+of bench/_harness.py and drives it from one asyncio process on 127.0.0.1 (aiohttp, one
+client session per person: its own cookies and CSRF token): `--desks` office desks
+(default 50) loop over caller search, slot search and booking a slot shown (then its
+confirmation page); 20 helpers read their appointments and their calendar feed. Prints
+one JSON line per page and a total line, the CPU time per request of the server's
+processes and of the load generator, then checks that nothing was booked twice, that
+each message has one outbox row and that each booking answered 302 has its confirmation.
 
-    .venv/bin/python bench/desk_http_load.py [--desks 50] [--seconds 60]
-        [--workers 2] [--threads 4]
+Each person pauses between two requests, exponentially distributed around `--think-ms`,
+as desk staff talk to a caller between clicks. Without pauses (a closed loop) the
+benchmark measures queueing: by Little's law the mean response time is the number of
+clients over the rate served, so 70 clients wait 70/X s at X requests/s whatever a page
+costs. Without `--think-ms` it runs twice, each time against a fresh server: first
+"saturation" (no pauses: the most requests/s the server gives, lines
+desk.http_load.saturation...), then "paced" (400 ms: 70 people offer 175 requests/s if
+answers were instant, lines desk.http_load...).
+
+    .venv/bin/python bench/desk_http_load.py [--desks 50] [--helpers 20] [--seconds 60]
+        [--think-ms MEAN] [--workers 2] [--threads 4]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import collections
 import datetime
 import json
@@ -25,8 +36,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+from typing import NamedTuple
 
 from _harness import ROOT, cpu_seconds, setup_django
 
@@ -37,11 +48,12 @@ from tests.live_server import SECRET_KEY, Gunicorn, database_url, server_env
 os.environ["SECRET_KEY"] = SECRET_KEY
 setup_django()
 
-import requests  # noqa: E402
+import aiohttp  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Max  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bookings import roles  # noqa: E402
@@ -62,7 +74,9 @@ OFFICES, HELPERS, SENIORS, HELPER_CLIENTS = 12, 120, 3_000, 20
 TOPICS = ["Smartphone", "Tablet", "iPhone/iPad", "Videotelefonie", "Messenger", "E-Mail"]
 SLOT_FIELD = re.compile(r'name="slot" value="([^"]+)"')
 SENIOR_LINK = re.compile(r'href="/buero/ratsuchende/(\d+)/"')
-TIMEOUT = 60
+TIMEOUT = aiohttp.ClientTimeout(total=60)
+# Mean pause of the paced measure: 70 people offer 70 / 0.4 s = 175 requests/s.
+PACED_THINK_MS = 400
 
 
 def build(desks: int, rng: random.Random) -> dict:
@@ -138,95 +152,146 @@ def build(desks: int, rng: random.Random) -> dict:
     return {"users": users, "helpers": helpers[:HELPER_CLIENTS], "topics": topics}
 
 
-def session_for(server_url: str, user: User) -> requests.Session:
-    """A client with a session of its own, made directly: measuring the password hash of
-    70 logins is not the point here."""
+def session_key(user: User) -> str:
+    """A session of its own for `user`, made directly in the session store: measuring the
+    password hash of 70 logins is not the point here."""
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
-    session = requests.Session()
-    session.cookies.set("sessionid", store.session_key)
-    session.get(server_url + "/anmelden/", timeout=TIMEOUT)  # the CSRF cookie
-    return session
+    return store.session_key
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
+class Answer(NamedTuple):
+    status: int
+    text: str
+    location: str | None
+
+
+class Run:
+    """One measure: how long, the people's mean pause, and per page what they met (one
+    event loop, so no lock)."""
+
+    def __init__(self, seconds: float, think_ms: float) -> None:
+        self.seconds, self.think_s, self.stop_at = seconds, think_ms / 1000, 0.0
         self.timings: dict[str, list[float]] = collections.defaultdict(list)
         self.errors: collections.Counter = collections.Counter()
         self.outcomes: collections.Counter = collections.Counter()
         self.kinds: collections.Counter = collections.Counter()
 
-    def call(self, page: str, send, ok=(200,)):
+    def busy(self) -> bool:
+        return asyncio.get_running_loop().time() < self.stop_at
+
+    async def call(self, session, page, method, path, ok=(200,), **kwargs) -> Answer | None:
         started = time.perf_counter()
-        failure = None
+        answer = failure = None
         try:
-            response = send()
-        except requests.RequestException as exc:
-            response, failure = None, type(exc).__name__
-        elapsed = (time.perf_counter() - started) * 1000
-        with self.lock:
-            self.timings[page].append(elapsed)
-            if response is None or response.status_code not in ok:
-                self.errors[page] += 1
-                self.kinds[(page, failure or response.status_code)] += 1
-                return None
-            self.outcomes[(page, response.status_code)] += 1
-        return response
+            async with session.request(method, path, **kwargs) as response:
+                body = await response.read()  # the whole answer, as a browser would
+                location = response.headers.get("Location")
+                answer = Answer(response.status, body.decode(errors="replace"), location)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            failure = type(exc).__name__
+        self.timings[page].append((time.perf_counter() - started) * 1000)
+        if answer is None or answer.status not in ok:
+            self.errors[page] += 1
+            self.kinds[(page, failure or answer.status)] += 1
+            return None
+        self.outcomes[(page, answer.status)] += 1
+        return answer
 
 
-def desk_loop(url, session, seniors, topics, stop_at, record: Recorder, rng) -> None:
-    token = session.cookies["csrftoken"]
-    while time.monotonic() < stop_at:
+class Person:
+    """A desk or a helper: its own client session (cookie jar with session and CSRF
+    cookie) and its own seeded RNG for its choices and its pauses."""
+
+    def __init__(self, session: aiohttp.ClientSession, token: str, seed: int, run: Run) -> None:
+        self.session, self.token, self.rng, self.run = session, token, random.Random(seed), run
+
+    async def request(self, page, method, path, **kwargs) -> Answer | None:
+        answer = await self.run.call(self.session, page, method, path, **kwargs)
+        if self.run.think_s:
+            left = self.run.stop_at - asyncio.get_running_loop().time()
+            await asyncio.sleep(min(self.rng.expovariate(1 / self.run.think_s), max(left, 0)))
+        return answer
+
+
+async def open_session(url: str, key: str) -> tuple[aiohttp.ClientSession, str]:
+    """A client session logged in with `key`, and the CSRF token of the cookie it got."""
+    session = aiohttp.ClientSession(
+        base_url=url,
+        cookies={"sessionid": key},
+        # unsafe: the jar keeps cookies of an IP address (127.0.0.1) only when told so.
+        cookie_jar=aiohttp.CookieJar(unsafe=True),
+        connector=aiohttp.TCPConnector(limit=1),  # one person, one request at a time
+        timeout=TIMEOUT,
+    )
+    async with session.get("/anmelden/") as response:
+        response.raise_for_status()
+    return session, next(c.value for c in session.cookie_jar if c.key == "csrftoken")
+
+
+async def desk(person: Person, seniors, topics) -> None:
+    rng, token = person.rng, person.token
+    while person.run.busy():
         senior_pk, phone = rng.choice(seniors)
-        found = record.call(
+        found = await person.request(
             "search",
-            lambda phone=phone: session.post(
-                url + "/buero/suche/",
-                data={"q": phone[-6:], "csrfmiddlewaretoken": token},
-                headers={"HX-Request": "true"},
-                timeout=TIMEOUT,
-            ),
+            "POST",
+            "/buero/suche/",
+            data={"q": phone[-6:], "csrfmiddlewaretoken": token},
+            headers={"HX-Request": "true"},
         )
         if found is None or not SENIOR_LINK.search(found.text):
             continue
         topic = rng.choice(topics)
-        page = record.call(
-            "slot_search",
-            lambda senior_pk=senior_pk, topic=topic: session.get(
-                f"{url}/buero/ratsuchende/{senior_pk}/", params={"topic": topic}, timeout=TIMEOUT
-            ),
+        page = await person.request(
+            "slot_search", "GET", f"/buero/ratsuchende/{senior_pk}/", params={"topic": topic}
         )
         slots = SLOT_FIELD.findall(page.text) if page is not None else []
         if not slots:
             continue
-        slot = rng.choice(slots[:3])
-        booked = record.call(
+        booked = await person.request(
             "book",
-            lambda senior_pk=senior_pk, topic=topic, slot=slot: session.post(
-                f"{url}/buero/ratsuchende/{senior_pk}/buchen/",
-                data={"topic": topic, "slot": slot, "csrfmiddlewaretoken": token},
-                allow_redirects=False,
-                timeout=TIMEOUT,
-            ),
+            "POST",
+            f"/buero/ratsuchende/{senior_pk}/buchen/",
+            data={"topic": topic, "slot": rng.choice(slots[:3]), "csrfmiddlewaretoken": token},
+            allow_redirects=False,
             ok=(302, 409),  # 409: another desk took the slot first, the German message
         )
-        if booked is not None and booked.status_code == 302:
-            record.call(
-                "confirmation",
-                lambda location=booked.headers["Location"]: session.get(
-                    url + location, timeout=TIMEOUT
-                ),
-            )
+        if booked is not None and booked.status == 302:
+            await person.request("confirmation", "GET", booked.location)
 
 
-def helper_loop(url, session, feed_path, stop_at, record: Recorder) -> None:
-    while time.monotonic() < stop_at:
-        record.call("helper_appointments", lambda: session.get(url + "/ehrenamt/", timeout=TIMEOUT))
-        record.call("helper_feed", lambda: session.get(url + feed_path, timeout=TIMEOUT))
+async def helper(person: Person, feed_path: str) -> None:
+    while person.run.busy():
+        await person.request("helper_appointments", "GET", "/ehrenamt/")
+        await person.request("helper_feed", "GET", feed_path)
+
+
+async def drive(server: Gunicorn, run: Run, city: dict, desk_keys, helper_keys) -> tuple:
+    """Open every person's session, then let them loop for `run.seconds`; return the
+    wall time, the server's and this process's CPU time of the loop."""
+    desks = [Person(*await open_session(server.url, k), n, run) for n, k in enumerate(desk_keys)]
+    helpers = [
+        (Person(*await open_session(server.url, key), len(desks) + n, run), feed)
+        for n, (key, feed) in enumerate(helper_keys)
+    ]
+    loop = asyncio.get_running_loop()
+    started, client_cpu = loop.time(), time.process_time()
+    server_cpu = cpu_seconds(server.process.pid)
+    run.stop_at = started + run.seconds
+    await asyncio.gather(
+        *(desk(person, city["seniors"], city["topic_pks"]) for person in desks),
+        *(helper(person, feed) for person, feed in helpers),
+    )
+    seconds = loop.time() - started
+    server_cpu = cpu_seconds(server.process.pid) - server_cpu
+    client_cpu = time.process_time() - client_cpu
+    for person in desks + [person for person, _feed in helpers]:
+        await person.session.close()
+    return seconds, server_cpu, client_cpu
 
 
 def line(name: str, timings: list[float], errors: int, seconds: float, data: str) -> dict:
@@ -246,9 +311,10 @@ def line(name: str, timings: list[float], errors: int, seconds: float, data: str
     return result
 
 
-def check() -> dict:
-    """Nothing booked twice, and one outbox row per message."""
-    booked = Appointment.objects.filter(status=AppointmentStatus.BOOKED)
+def check(first_pk: int) -> dict:
+    """Nothing booked twice and one outbox row per message, in the whole database; one
+    confirmation per appointment booked by this run (primary keys from `first_pk` on)."""
+    booked = Appointment.objects.filter(status=AppointmentStatus.BOOKED, pk__gte=first_pk)
     overlapping = 0
     last_end: dict[int, datetime.datetime] = {}
     for helper_id, starts_at, ends_at in Assignment.objects.order_by(
@@ -263,18 +329,77 @@ def check() -> dict:
     ).count()
     return {
         "appointments": booked.count(),
-        "assignments": Assignment.objects.count(),
+        "assignments": Assignment.objects.filter(appointment__in=booked).count(),
         "overlapping_assignments": overlapping,
         "duplicate_outbox_rows": len(keys) - len(set(keys)),
         "confirmations": confirmations,
     }
 
 
+def measure(name: str, city: dict, env: dict, args, think_ms: float) -> bool:
+    """One run against a fresh gunicorn: its lines, its CPU line, its checks. True if
+    there were no errors and the checks hold."""
+    first_pk = (Appointment.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+    desk_keys = [session_key(user) for user in city["users"]]
+    helper_keys = [
+        (session_key(h.user), f"/ehrenamt/kalender/{h.feed_token}.ics")
+        for h in city["helpers"][: args.helpers]
+    ]
+    connection.close()  # the server's connections only, while it is measured
+    run = Run(args.seconds, think_ms)
+    with Gunicorn(env, workers=args.workers, threads=args.threads) as server:
+        seconds, server_cpu, client_cpu = asyncio.run(
+            drive(server, run, city, desk_keys, helper_keys)
+        )
+    people = len(desk_keys) + len(helper_keys)
+    pacing = (
+        f"think {think_ms:g} ms (exponential), {people / think_ms * 1000:.0f} requests/s offered"
+        if think_ms
+        else "no think time (closed loop)"
+    )
+    data = (
+        f"{len(desk_keys)} desks + {len(helper_keys)} helpers, {pacing}, {args.seconds:g} s, "
+        f"gunicorn {args.workers}x{args.threads} threads, {OFFICES} offices, {HELPERS} helpers"
+    )
+    for page in sorted(run.timings):
+        line(f"{name}.{page}", run.timings[page], run.errors[page], seconds, data)
+    everything = [t for timings in run.timings.values() for t in timings]
+    total = line(name, everything, sum(run.errors.values()), seconds, data)
+    # CPU time per request of gunicorn's processes and of this load generator: what sets
+    # the pace on two cores, and comparable between runs on a busy machine.
+    cpu = {
+        "bench": f"{name}.cpu",
+        "server_cpu_ms_per_request": round(1000 * server_cpu / len(everything), 2),
+        "client_cpu_ms_per_request": round(1000 * client_cpu / len(everything), 2),
+        "server_cores_busy": round(server_cpu / seconds, 2),
+    }
+    print(json.dumps(cpu), flush=True)
+    checks = check(first_pk)
+    checks["booked_302"] = run.outcomes[("book", 302)]
+    checks["lost_race_409"] = run.outcomes[("book", 409)]
+    checks["error_kinds"] = {f"{page} {kind}": n for (page, kind), n in run.kinds.items()}
+    print(json.dumps({"bench": f"{name}.checks", **checks}), flush=True)
+    if server.errors.strip():
+        print(server.errors[-3000:], file=sys.stderr)
+    return (
+        not total["errors"]
+        and checks["overlapping_assignments"] == 0
+        and checks["duplicate_outbox_rows"] == 0
+        and checks["confirmations"] == checks["appointments"] == checks["booked_302"]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--desks", type=int, default=50)
     parser.add_argument("--helpers", type=int, default=HELPER_CLIENTS)
-    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--seconds", type=float, default=60, help="of each measure")
+    parser.add_argument(
+        "--think-ms",
+        type=float,
+        help="mean pause between two requests of a person, 0 for none; "
+        "default: one measure without, then one with 400 ms",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
@@ -283,20 +408,13 @@ def main() -> None:
         # the load test is for a city's server (PostgreSQL).
         print(json.dumps({"bench": "desk.http_load", "skipped": "needs PostgreSQL"}), flush=True)
         return
-    rng = random.Random(13)
-    city = build(args.desks, rng)
-    settings_dict = connection.settings_dict
-    if connection.vendor == "postgresql":
-        db_url = database_url(settings_dict)
-    else:
-        db_url = f"sqlite:///{settings_dict['NAME']}"
-    seniors = [(pk, str(phone)) for pk, phone in Senior.objects.values_list("pk", "phone")]
-    topics = [t.pk for t in city["topics"]]
-    static_root = tempfile.mkdtemp(prefix="bench-static-")
+    city = build(args.desks, random.Random(13))
+    city["seniors"] = [(pk, str(phone)) for pk, phone in Senior.objects.values_list("pk", "phone")]
+    city["topic_pks"] = [t.pk for t in city["topics"]]
     env = server_env(
-        db_url,
+        database_url(connection.settings_dict),
         DATABASE_CONN_MAX_AGE=os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
-        STATIC_ROOT=static_root,
+        STATIC_ROOT=tempfile.mkdtemp(prefix="bench-static-"),
     )
     # Production settings serve hashed static files: they need collectstatic's manifest.
     subprocess.run(
@@ -305,66 +423,15 @@ def main() -> None:
         env=env,
         check=True,
     )
-    record = Recorder()
-    with Gunicorn(env, workers=args.workers, threads=args.threads) as server:
-        desks = [session_for(server.url, user) for user in city["users"]]
-        helpers = [
-            (session_for(server.url, helper.user), f"/ehrenamt/kalender/{helper.feed_token}.ics")
-            for helper in city["helpers"][: args.helpers]
-        ]
-        connection.close()  # the server's connections only, while it is measured
-        stop_at = time.monotonic() + args.seconds
-        threads = [
-            threading.Thread(
-                target=desk_loop,
-                args=(server.url, s, seniors, topics, stop_at, record, random.Random(n)),
-            )
-            for n, s in enumerate(desks)
-        ] + [
-            threading.Thread(target=helper_loop, args=(server.url, s, feed, stop_at, record))
-            for s, feed in helpers
-        ]
-        started = time.monotonic()
-        server_cpu, client_cpu = cpu_seconds(server.process.pid), time.process_time()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        seconds = time.monotonic() - started
-        server_cpu = cpu_seconds(server.process.pid) - server_cpu
-        client_cpu = time.process_time() - client_cpu
-    data = (
-        f"{args.desks} desks + {len(helpers)} helpers, {args.seconds:g} s, gunicorn "
-        f"{args.workers}x{args.threads} threads, {OFFICES} offices, {HELPERS} helpers"
-    )
-    for page in sorted(record.timings):
-        line(f"desk.http_load.{page}", record.timings[page], record.errors[page], seconds, data)
-    everything = [t for timings in record.timings.values() for t in timings]
-    total = line("desk.http_load", everything, sum(record.errors.values()), seconds, data)
-    # CPU time per request of gunicorn's processes and of this load generator: what sets
-    # the pace on two cores, and comparable between runs on a busy machine.
-    requests_done = len(everything)
-    cpu = {
-        "bench": "desk.http_load.cpu",
-        "server_cpu_ms_per_request": round(1000 * server_cpu / requests_done, 2),
-        "client_cpu_ms_per_request": round(1000 * client_cpu / requests_done, 2),
-        "server_cores_busy": round(server_cpu / seconds, 2),
-    }
-    print(json.dumps(cpu), flush=True)
-    checks = check()
-    checks["booked_302"] = record.outcomes[("book", 302)]
-    checks["lost_race_409"] = record.outcomes[("book", 409)]
-    checks["error_kinds"] = {f"{page} {kind}": n for (page, kind), n in record.kinds.items()}
-    print(json.dumps({"bench": "desk.http_load.checks", **checks}), flush=True)
-    if server.errors.strip():
-        print(server.errors[-3000:], file=sys.stderr)
-    ok = (
-        checks["overlapping_assignments"] == 0
-        and checks["duplicate_outbox_rows"] == 0
-        and checks["confirmations"] == checks["appointments"]
-        and checks["appointments"] == checks["booked_302"]
-    )
-    if not ok or total["errors"]:
+    pacing = [0, PACED_THINK_MS] if args.think_ms is None else [args.think_ms]
+    # Every measure runs (and checks) even when one before it failed.
+    passed = [
+        measure(
+            "desk.http_load" if think_ms else "desk.http_load.saturation", city, env, args, think_ms
+        )
+        for think_ms in pacing
+    ]
+    if not all(passed):
         sys.exit(1)
 
 
