@@ -130,7 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username+address before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that reads the role groups and helper profile with the user.
+    "bookings.roles.RoleBackend",
 ]
 
 LOGIN_URL = "login"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bookings import services
@@ -80,3 +82,26 @@ def test_it_sends_office_staff_from_home_to_the_dashboard(
     assert reverse("desk:dashboard") in response.content.decode()
     client.force_login(helper.user)
     assert client.get(reverse("home")).url == reverse("helpers:appointments")
+
+
+@pytest.mark.parametrize("role", ["office_staff", "coordinator", "helper"])
+def test_the_user_comes_with_their_roles_in_one_query(client, role, request):
+    """RoleBackend reads the role groups and the helper profile with the user: a role
+    check costs no query of its own on any page."""
+    user = request.getfixturevalue(role)
+    user = getattr(user, "user", user)
+    client.force_login(user)
+    url = reverse("helpers:appointments" if role == "helper" else "desk:dashboard")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    sqls = [query["sql"] for query in queries.captured_queries]
+    assert sum('FROM "auth_user"' in sql for sql in sqls) == 1
+    assert not any(sql.startswith('SELECT "auth_group"') for sql in sqls)
+    assert sum('FROM "bookings_helper" WHERE' in sql for sql in sqls) == 0
+
+
+def test_a_role_taken_away_counts_from_the_next_request(client, office_staff):
+    client.force_login(office_staff)
+    assert client.get(reverse("desk:dashboard")).status_code == 200
+    office_staff.groups.clear()
+    assert client.get(reverse("desk:dashboard")).status_code == 403
