@@ -16,7 +16,6 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 
 COORDINATOR = "Koordination"
@@ -38,25 +37,23 @@ def _in_group(user: AbstractBaseUser | AnonymousUser, name: str) -> bool:
 
 
 class RoleBackend(ModelBackend):
-    """Django's ModelBackend, but the user of each request comes with what the role checks
-    ask on every page: whether they are in the coordinators' or the office staff's group,
-    and their helper profile. One query instead of two or three per request."""
+    """Django's ModelBackend, but the user of each request comes with the answer to what
+    the role checks ask on every page: are they in the coordinators' or the office staff's
+    group. One query instead of two. It is SQL because the same question through the ORM
+    (two annotated subqueries) cost more CPU to compile than the query it saved."""
 
     def get_user(self, user_id):
-        def member_of(name: str) -> Exists:
-            return Exists(
-                Group.user_set.through.objects.filter(user_id=OuterRef("pk"), group__name=name)
-            )
-
-        user = (
-            get_user_model()
-            ._default_manager.select_related("helper")
-            .annotate(
-                in_coordinators=member_of(COORDINATOR), in_office_staff=member_of(OFFICE_STAFF)
-            )
-            .filter(pk=user_id)
-            .first()
+        user_model = get_user_model()
+        users, groups = user_model._meta.db_table, Group._meta.db_table
+        memberships = user_model.groups.through._meta.db_table
+        member_of = f"""EXISTS(SELECT 1 FROM {memberships} m JOIN {groups} g ON g.id = m.group_id
+                        WHERE m.user_id = u.id AND g.name = %s)"""
+        found = user_model._default_manager.raw(
+            f"SELECT u.*, {member_of} AS in_coordinators, {member_of} AS in_office_staff "
+            f"FROM {users} u WHERE u.id = %s",
+            [COORDINATOR, OFFICE_STAFF, user_id],
         )
+        user = next(iter(found), None)
         if user is None or not self.user_can_authenticate(user):
             return None
         # Only the groups _in_group is asked about (the helper role is the profile).
