@@ -224,6 +224,7 @@ class Loaded:
     def __init__(self, query: SlotQuery, first_day: datetime.date, horizon_end: datetime.date, now):
         self.query, self.now = query, now
         self.duration = datetime.timedelta(minutes=query.topic.duration_minutes)
+        self.zone = timezone.get_current_timezone()
         self.today = timezone.localdate(now)
         self.first_day, self.horizon_end = first_day, horizon_end
         self.ranges: dict[int, Ranges] = {}
@@ -253,6 +254,11 @@ class Loaded:
                 devices = devices.filter(office_id__in=query.offices)
             for office_id, device_id in devices.values_list("office_id", "id"):
                 self.devices[office_id].append(device_id)
+
+    def at(self, day: datetime.date, time: datetime.time) -> datetime.datetime:
+        """`time` on `day` here: `timezone.make_aware` without asking for the zone each
+        time, as this runs for every range and free time the search looks at."""
+        return datetime.datetime.combine(day, time, tzinfo=self.zone)
 
     def know_members(self, helper_ids: set[int]) -> None:
         """Learn where `helper_ids` help with the topic; the third time, learn it for
