@@ -10,6 +10,7 @@ import functools
 from collections import defaultdict
 from typing import NamedTuple
 
+from django.db.models import Value
 from django.utils import timezone
 
 from bookings.availability._query import SlotQuery
@@ -49,25 +50,37 @@ class Window:
         self.busy_loads = 0
 
     @functools.cached_property
-    def absent(self) -> dict[int, set[datetime.date]]:
-        # By date only: few absences touch a window, fewer than the helpers asked about.
-        return days_by_key(
-            Absence.objects.filter(starts_on__lte=self.last, ends_on__gte=self.first)
+    def _days_off(self) -> tuple[dict[int, set[datetime.date]], dict[int, set[datetime.date]]]:
+        """Closures by office and absences by helper, in one query. By date only: few of
+        them touch a window, fewer than the helpers asked about."""
+        closures = Closure.objects.filter(starts_on__lte=self.last, ends_on__gte=self.first)
+        absences = Absence.objects.filter(starts_on__lte=self.last, ends_on__gte=self.first)
+        rows = (
+            closures.annotate(absence=Value(False))
             .order_by()
-            .values_list("helper_id", "starts_on", "ends_on"),
-            self.first,
-            self.last,
+            .values_list("office_id", "starts_on", "ends_on", "absence")
+            .union(
+                absences.annotate(absence=Value(True))
+                .order_by()
+                .values_list("helper_id", "starts_on", "ends_on", "absence"),
+                all=True,
+            )
+        )
+        closed, absent = [], []
+        for key, starts_on, ends_on, absence in rows:
+            (absent if absence else closed).append((key, starts_on, ends_on))
+        return (
+            days_by_key(closed, self.first, self.last),
+            days_by_key(absent, self.first, self.last),
         )
 
-    @functools.cached_property
+    @property
     def closed(self) -> dict[int, set[datetime.date]]:
-        return days_by_key(
-            Closure.objects.filter(starts_on__lte=self.last, ends_on__gte=self.first)
-            .order_by()
-            .values_list("office_id", "starts_on", "ends_on"),
-            self.first,
-            self.last,
-        )
+        return self._days_off[0]
+
+    @property
+    def absent(self) -> dict[int, set[datetime.date]]:
+        return self._days_off[1]
 
     @functools.cached_property
     def holidays(self) -> dict[datetime.date, str]:
