@@ -198,7 +198,8 @@ class Ranges:
     connection runs another query, deadlocks on psycopg's connection lock.
     """
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, first_chunk: int):
+        self._first_chunk = first_chunk
         # `id` last makes the order total, so consecutive chunks neither skip nor repeat.
         self._queryset = queryset.order_by("starts", "office_id", "helper_id", "id")
         self._read = 0
@@ -212,7 +213,7 @@ class Ranges:
         while len(self.fetched) < end and not self._done:
             self._chunks += 1
             if self._chunks < MAX_CHUNKS:
-                size = FIRST_CHUNK * 4 ** (self._chunks - 1)
+                size = self._first_chunk * 4 ** (self._chunks - 1)
                 raw = list(self._queryset[self._read : self._read + size])
                 self._done = len(raw) < size
             else:
@@ -234,8 +235,15 @@ class Loaded:
     """Who helps with the topic where, availabilities and opening hours: each read when
     first needed, in a bounded number of queries."""
 
-    def __init__(self, query: SlotQuery, first_day: datetime.date, horizon_end: datetime.date, now):
-        self.query, self.now = query, now
+    def __init__(
+        self,
+        query: SlotQuery,
+        first_day: datetime.date,
+        horizon_end: datetime.date,
+        now,
+        first_chunk: int = FIRST_CHUNK,
+    ):
+        self.query, self.now, self.first_chunk = query, now, first_chunk
         self.duration = datetime.timedelta(minutes=query.topic.duration_minutes)
         self.zone = timezone.get_current_timezone()
         self.today = timezone.localdate(now)
@@ -310,12 +318,12 @@ class Loaded:
                 today = today.filter(ends__gt=soonest_end.time())
             else:
                 today = today.none()
-            self.today_ranges = Ranges(today.values_list(*columns))
+            self.today_ranges = Ranges(today.values_list(*columns), self.first_chunk)
             opened.add(self.today.weekday())
         for weekday in {day.weekday() for day in days if day != self.today} & allowed:
             if weekday not in self.ranges:
                 self.ranges[weekday] = Ranges(
-                    availabilities.filter(weekday=weekday).values_list(*columns)
+                    availabilities.filter(weekday=weekday).values_list(*columns), self.first_chunk
                 )
                 opened.add(weekday)
         self._hours_wanted |= opened - self._hours_known
