@@ -20,8 +20,8 @@ SEARCH_STEPS_DAYS = (1, 3, 7, 28, 91, 365)
 MORNING = "morning"
 AFTERNOON = "afternoon"
 NOON = datetime.time(12)
-# A split search's first read: the home district's few offices have few of the first
-# ranges, and a second chunk (with its helpers' offices and busy times) cost three queries.
+# A split search reads more ranges at first: the home district's offices hold few of the
+# first ranges, and each further chunk costs three queries (ranges, offices, busy times).
 SPLIT_FIRST_CHUNK = FIRST_CHUNK * 4
 
 # Which of a search's groups an office's slots go to.
