@@ -125,7 +125,7 @@ class Window:
             return
         self.busy_loads += 1
         self.busy_known |= missing
-        # The third time, some again, which does no harm.
+        # The third time everyone, some of them again, which does no harm.
         helpers = Q(helper_id__in=everyone) if self.busy_loads == 3 else _HelperIn(missing)
 
         # Bounding starts_at on both sides keeps the (helper, starts_at) index scan short.
