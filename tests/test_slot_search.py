@@ -1,14 +1,16 @@
-"""The slot search (bookings.availability.free_slots): what counts as free, and its cost."""
+"""The slot search (bookings.availability.free_slots, free_slots_split): what counts as
+free, and its cost."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 import time_machine
 
 from bookings import services
-from bookings.availability import AFTERNOON, MORNING, SlotQuery, free_slots
-from bookings.models import Absence, LoanDevice
+from bookings.availability import AFTERNOON, MORNING, SlotQuery, free_slots, free_slots_split
+from bookings.models import Absence, Availability, LoanDevice
 from neighborhoods.models import Closure
 from tests.conftest import at, make_helper, make_office
 
@@ -175,3 +177,53 @@ def test_todays_past_ranges_are_never_read(
         # Every range of today has ended: one query finds none, and nothing else is asked.
         with django_assert_num_queries(len(from_tomorrow) + 1):
             assert free_slots(SlotQuery(topic=topic, first_day=monday), limit=1) == first
+
+
+def test_a_split_search_gives_what_two_searches_give(
+    senior, helper, other_helper, office, other_office, topic, monday, django_assert_max_num_queries
+):
+    tuesday = monday + datetime.timedelta(days=1)
+    third_office = make_office()
+    # Helps at home in the morning and at the third office in the afternoon.
+    both = make_helper(office, topic, first_name="Anna")
+    both.offices.add(third_office)
+    Availability.objects.create(
+        helper=both,
+        office=third_office,
+        weekday=0,
+        starts=datetime.time(14),
+        ends=datetime.time(16),
+        valid_from=monday,
+    )
+    Closure.objects.create(office=other_office, starts_on=monday, ends_on=monday, reason="Umzug")
+    Absence.objects.create(helper=helper, starts_on=tuesday, ends_on=tuesday)
+    # The senior is busy at 11 with Anna at home: no one is offered then, anywhere.
+    services.appointment_book(
+        senior=senior, helper=both, office=office, topic=topic, starts_at=at(monday, 11)
+    )
+    home = (office.pk,)
+    query = SlotQuery(topic=topic, first_day=monday, senior_id=senior.pk)
+
+    own, others = free_slots_split(query, home, limit=4)
+    assert times(own) == [
+        (at(monday, 10), helper.pk),
+        (at(monday, 10), both.pk),
+        (at(tuesday, 10), both.pk),
+        (at(tuesday, 11), both.pk),
+    ]
+    # The other office is closed on Monday; Anna's afternoon at the third office is not.
+    assert times(others) == [
+        (at(monday, 14), both.pk),
+        (at(monday, 15), both.pk),
+        (at(tuesday, 10), other_helper.pk),
+        (at(tuesday, 11), other_helper.pk),
+    ]
+
+    for after in (None, own[1].key, others[2].key):
+        asked = dataclasses.replace(query, after=after)
+        with django_assert_max_num_queries(12) as split:
+            own, others = free_slots_split(asked, home, limit=4)
+        with django_assert_max_num_queries(24) as apart:
+            assert own == free_slots(dataclasses.replace(asked, offices=home), limit=4)
+            assert others == free_slots(dataclasses.replace(asked, skip_offices=home), limit=4)
+        assert len(split) < len(apart)

@@ -14,6 +14,10 @@ from bookings.desk.readback import readback_sentence
 from bookings.models import Appointment, LoanDevice, Reminder, Senior
 from tests.conftest import at, make_helper, make_office, make_senior
 
+# The slot page with both groups (issue 13): session and user 3, senior and contact 2, the
+# form's choices, the page's lists, and one shared slot search for both groups.
+PAGE_QUERIES = 19
+
 
 @pytest.fixture
 def staff_client(client, office_staff):
@@ -144,6 +148,31 @@ def test_it_lists_the_home_district_office_first(
     assert len(own.slots) == 9
     html = response.content.decode()
     assert html.index("Im eigenen Stadtteil") < html.index("In anderen Stadtteilbüros")
+
+
+def test_it_finds_both_groups_in_a_fixed_number_of_queries(
+    staff_client, office, other_office, topic, monday, django_assert_max_num_queries
+):
+    senior = make_senior(district=office.district)
+    url = reverse("desk:senior", args=[senior.pk])
+
+    def page_queries() -> int:
+        with django_assert_max_num_queries(PAGE_QUERIES) as captured:
+            response = staff_client.get(url, {"topic": topic.pk, "first_day": monday})
+        own, others = response.context["slot_groups"]
+        assert own.slots and others.slots
+        return len(captured)
+
+    def add_helpers(count: int) -> None:
+        for n in range(count):
+            make_helper((office, other_office)[n % 2], topic, first_name=f"H{n}")
+
+    # Ten helpers fill both groups' pages on the first day; more cost no more queries.
+    add_helpers(10)
+    page_queries()  # the first request of a session also reads what is cached afterwards
+    few = page_queries()
+    add_helpers(12)
+    assert page_queries() == few, few
 
 
 def test_it_pages_forward_with_show_more(staff_client, senior, helper, topic, monday):

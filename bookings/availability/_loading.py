@@ -10,6 +10,7 @@ import functools
 from collections import defaultdict
 from typing import NamedTuple
 
+from django.db.models import F, Lookup, Q, Value
 from django.utils import timezone
 
 from bookings.availability._query import SlotQuery
@@ -37,6 +38,22 @@ FIRST_CHUNK = 40
 MAX_CHUNKS = 5
 
 
+class _HelperIn(Lookup):
+    """`helper_id IN ids`, on PostgreSQL with the ids as one array parameter: the search asks
+    for a hundred helpers at a time, and an IN list costs Django and psycopg work per id."""
+
+    prepare_rhs = False
+
+    def __init__(self, helper_ids: set[int]):
+        super().__init__(F("helper_id"), sorted(helper_ids))
+
+    def as_sql(self, compiler, connection):
+        column, params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(%s)", (*params, self.rhs)
+        return f"{column} IN ({', '.join(['%s'] * len(self.rhs))})", (*params, *self.rhs)
+
+
 class Window:
     """Everything one widening step needs, loaded in a fixed number of queries, each only
     when a range is looked at: a step with no range (today after hours) costs nothing."""
@@ -49,25 +66,37 @@ class Window:
         self.busy_loads = 0
 
     @functools.cached_property
-    def absent(self) -> dict[int, set[datetime.date]]:
-        # By date only: few absences touch a window, fewer than the helpers asked about.
-        return days_by_key(
-            Absence.objects.filter(starts_on__lte=self.last, ends_on__gte=self.first)
+    def _days_off(self) -> tuple[dict[int, set[datetime.date]], dict[int, set[datetime.date]]]:
+        """Closures by office and absences by helper, in one query. By date only: few of
+        them touch a window, fewer than the helpers asked about."""
+        closures = Closure.objects.filter(starts_on__lte=self.last, ends_on__gte=self.first)
+        absences = Absence.objects.filter(starts_on__lte=self.last, ends_on__gte=self.first)
+        rows = (
+            closures.annotate(absence=Value(False))
             .order_by()
-            .values_list("helper_id", "starts_on", "ends_on"),
-            self.first,
-            self.last,
+            .values_list("office_id", "starts_on", "ends_on", "absence")
+            .union(
+                absences.annotate(absence=Value(True))
+                .order_by()
+                .values_list("helper_id", "starts_on", "ends_on", "absence"),
+                all=True,
+            )
+        )
+        closed, absent = [], []
+        for key, starts_on, ends_on, absence in rows:
+            (absent if absence else closed).append((key, starts_on, ends_on))
+        return (
+            days_by_key(closed, self.first, self.last),
+            days_by_key(absent, self.first, self.last),
         )
 
-    @functools.cached_property
+    @property
     def closed(self) -> dict[int, set[datetime.date]]:
-        return days_by_key(
-            Closure.objects.filter(starts_on__lte=self.last, ends_on__gte=self.first)
-            .order_by()
-            .values_list("office_id", "starts_on", "ends_on"),
-            self.first,
-            self.last,
-        )
+        return self._days_off[0]
+
+    @property
+    def absent(self) -> dict[int, set[datetime.date]]:
+        return self._days_off[1]
 
     @functools.cached_property
     def holidays(self) -> dict[datetime.date, str]:
@@ -96,15 +125,15 @@ class Window:
             return
         self.busy_loads += 1
         self.busy_known |= missing
-        if self.busy_loads == 3:
-            missing = everyone  # some again, which does no harm
+        # The third time everyone, some of them again, which does no harm.
+        helpers = Q(helper_id__in=everyone) if self.busy_loads == 3 else _HelperIn(missing)
 
         # Bounding starts_at on both sides keeps the (helper, starts_at) index scan short.
         # An assignment that started over a week earlier would be missed here, but the
         # database still refuses the booking (SlotTaken).
         rows = (
             Assignment.objects.filter(
-                helper_id__in=missing,
+                helpers,
                 starts_at__gte=local_midnight(self.first) - LONGEST_ASSIGNMENT,
                 starts_at__lt=local_midnight(self.last + datetime.timedelta(days=1)),
                 ends_at__gt=local_midnight(self.first),
@@ -185,7 +214,8 @@ class Ranges:
     connection runs another query, deadlocks on psycopg's connection lock.
     """
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, first_chunk: int):
+        self._first_chunk = first_chunk
         # `id` last makes the order total, so consecutive chunks neither skip nor repeat.
         self._queryset = queryset.order_by("starts", "office_id", "helper_id", "id")
         self._read = 0
@@ -199,7 +229,7 @@ class Ranges:
         while len(self.fetched) < end and not self._done:
             self._chunks += 1
             if self._chunks < MAX_CHUNKS:
-                size = FIRST_CHUNK * 4 ** (self._chunks - 1)
+                size = self._first_chunk * 4 ** (self._chunks - 1)
                 raw = list(self._queryset[self._read : self._read + size])
                 self._done = len(raw) < size
             else:
@@ -221,9 +251,17 @@ class Loaded:
     """Who helps with the topic where, availabilities and opening hours: each read when
     first needed, in a bounded number of queries."""
 
-    def __init__(self, query: SlotQuery, first_day: datetime.date, horizon_end: datetime.date, now):
-        self.query, self.now = query, now
+    def __init__(
+        self,
+        query: SlotQuery,
+        first_day: datetime.date,
+        horizon_end: datetime.date,
+        now,
+        first_chunk: int = FIRST_CHUNK,
+    ):
+        self.query, self.now, self.first_chunk = query, now, first_chunk
         self.duration = datetime.timedelta(minutes=query.topic.duration_minutes)
+        self.zone = timezone.get_current_timezone()
         self.today = timezone.localdate(now)
         self.first_day, self.horizon_end = first_day, horizon_end
         self.ranges: dict[int, Ranges] = {}
@@ -254,6 +292,11 @@ class Loaded:
             for office_id, device_id in devices.values_list("office_id", "id"):
                 self.devices[office_id].append(device_id)
 
+    def at(self, day: datetime.date, time: datetime.time) -> datetime.datetime:
+        """`time` on `day` here: `timezone.make_aware` without asking for the zone each
+        time, as this runs for every range and free time the search looks at."""
+        return datetime.datetime.combine(day, time, tzinfo=self.zone)
+
     def know_members(self, helper_ids: set[int]) -> None:
         """Learn where `helper_ids` help with the topic; the third time, learn it for
         everyone at once, so a search never costs more than three such queries."""
@@ -264,7 +307,7 @@ class Loaded:
         self._asked |= missing
         memberships = self.memberships
         if self._member_loads < 3:
-            memberships = memberships.filter(helper_id__in=missing)
+            memberships = memberships.filter(_HelperIn(missing))
         for helper_id, office_id, first_name, office_name in memberships.values_list(
             "helper_id", "office_id", "helper__user__first_name", "office__name"
         ):
@@ -291,12 +334,12 @@ class Loaded:
                 today = today.filter(ends__gt=soonest_end.time())
             else:
                 today = today.none()
-            self.today_ranges = Ranges(today.values_list(*columns))
+            self.today_ranges = Ranges(today.values_list(*columns), self.first_chunk)
             opened.add(self.today.weekday())
         for weekday in {day.weekday() for day in days if day != self.today} & allowed:
             if weekday not in self.ranges:
                 self.ranges[weekday] = Ranges(
-                    availabilities.filter(weekday=weekday).values_list(*columns)
+                    availabilities.filter(weekday=weekday).values_list(*columns), self.first_chunk
                 )
                 opened.add(weekday)
         self._hours_wanted |= opened - self._hours_known

@@ -4,6 +4,7 @@ with the data."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.utils import timezone
 
@@ -19,6 +20,12 @@ SEARCH_STEPS_DAYS = (1, 3, 7, 28, 91, 365)
 MORNING = "morning"
 AFTERNOON = "afternoon"
 NOON = datetime.time(12)
+# A split search reads more ranges at first: the home district's offices hold few of the
+# first ranges, and each further chunk costs three queries (ranges, offices, busy times).
+SPLIT_FIRST_CHUNK = FIRST_CHUNK * 4
+
+# Which of a search's groups an office's slots go to.
+GroupOf = Callable[[int], int]
 
 
 def ranges_minus(
@@ -47,86 +54,125 @@ def _device_free(loaded: Loaded, window: Window, office_id: int, starts_at, ends
     )
 
 
-def _slots_from(row: Range, day, query, loaded, window, duration, now) -> list[Slot]:
+def _slots_from(row: Range, day, query, loaded, window, now) -> list[Slot]:
     """The free slots one availability range gives on `day`."""
     starts, ends, valid_from, valid_until, helper_id, office_id, first_name, office_name = row
     if valid_from > day or (valid_until and valid_until < day):
         return []
     if day in window.closed[office_id] or day in window.absent[helper_id]:
         return []
+    at = loaded.at
     if query.kind == AppointmentKind.PHONE:
         # The helper calls from wherever they are: no room, so no opening hours.
-        free = [(_at(day, starts), _at(day, ends))]
+        free = [(at(day, starts), at(day, ends))]
     else:
         free = [
-            (_at(day, max(starts, opens)), _at(day, min(ends, closes)))
+            (at(day, max(starts, opens)), at(day, min(ends, closes)))
             for opens, closes in loaded.opening_hours(office_id, day.weekday())
             if opens < ends and closes > starts
         ]
     found = []
-    base = _at(day, starts)
+    base = at(day, starts)
+    duration = loaded.duration
+    senior_busy = loaded.senior_busy
     for start, end in ranges_minus(free, window.busy[helper_id]):
         start = on_grid(start, base)
         while start + duration <= end:
-            slot = Slot(start, start + duration, office_id, office_name, helper_id, first_name)
-            start = on_grid(start + duration, base)
-            if slot.starts_at <= now or not _wanted(slot, query):
+            starts_at, ends_at = start, start + duration
+            start = on_grid(ends_at, base)
+            if starts_at <= now or not _wanted(starts_at, office_id, helper_id, query):
                 continue
-            if any(b < slot.ends_at and e > slot.starts_at for b, e in loaded.senior_busy):
+            if any(b < ends_at and e > starts_at for b, e in senior_busy):
                 continue
             if query.loan_device_kind and not _device_free(
-                loaded, window, office_id, slot.starts_at, slot.ends_at
+                loaded, window, office_id, starts_at, ends_at
             ):
                 continue
-            found.append(slot)
+            found.append(Slot(starts_at, ends_at, office_id, office_name, helper_id, first_name))
     return found
 
 
-def _slots_on(day, query, loaded, window, duration, now, wanted: int) -> list[Slot]:
-    """The earliest `wanted` free slots on `day`, in order.
+def _slots_on(day, query, loaded, window, now, group_of: GroupOf, wanted: list[int]):
+    """The earliest `wanted[g]` free slots on `day` of each group g, in order.
 
     Ranges are visited by (start, office, helper), a lower bound of the slots they give;
-    once `wanted` slots are found below the next range's bound, no later range can
-    offer anything earlier, and the rest of them is never read.
+    once a group has its `wanted` slots below the next range's bound, no later range can
+    offer it anything earlier; once every group has, the rest is never read.
     """
+    found: list[list[Slot]] = [[] for _ in wanted]
     ranges = loaded.ranges_on(day)
     if ranges is None or day in window.holidays:
-        return []
-    found: list[Slot] = []
+        return found
+    searching = {group for group, count in enumerate(wanted) if count > 0}
     position = chunk_end = 0
-    while True:
+    while searching:
         if position == chunk_end:
-            chunk_end = position + FIRST_CHUNK * 4 ** min(window.busy_loads, 4)
+            chunk_end = position + loaded.first_chunk * 4 ** min(window.busy_loads, 4)
             chunk = ranges.upto(chunk_end, loaded)[position:]
             window.know_busy({row.helper_id for row in chunk}, loaded.helpers)
         if position >= len(ranges.fetched):
             break
         row = ranges.fetched[position]
         position += 1
-        if len(found) >= wanted:
-            found.sort(key=_slot_key)
-            if found[wanted - 1].key < (_at(day, row.starts), row.office_id, row.helper_id):
-                break
-        found.extend(_slots_from(row, day, query, loaded, window, duration, now))
-    found.sort(key=_slot_key)
-    return found[:wanted]
+        group = group_of(row.office_id)
+        if group not in searching:
+            continue
+        slots, count = found[group], wanted[group]
+        if len(slots) >= count:
+            slots.sort(key=_slot_key)
+            if slots[count - 1].key < (loaded.at(day, row.starts), row.office_id, row.helper_id):
+                searching.discard(group)
+                continue
+        slots.extend(_slots_from(row, day, query, loaded, window, now))
+    for slots, count in zip(found, wanted, strict=True):
+        slots.sort(key=_slot_key)
+        del slots[count:]
+    return found
 
 
 def _slot_key(slot: Slot):
     return slot.key
 
 
-def _at(day: datetime.date, time: datetime.time) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, time))
-
-
-def _wanted(slot: Slot, query: SlotQuery) -> bool:
-    if query.after and slot.key <= query.after:
+def _wanted(starts_at: datetime.datetime, office_id: int, helper_id: int, query: SlotQuery):
+    if query.after and (starts_at, office_id, helper_id) <= query.after:
         return False
     if query.part_of_day:
-        morning = timezone.localtime(slot.starts_at).time() < NOON
+        morning = timezone.localtime(starts_at).time() < NOON
         return morning == (query.part_of_day == MORNING)
     return True
+
+
+def _search(query: SlotQuery, limit: int, group_of: GroupOf, groups: int) -> list[list[Slot]]:
+    """The next `limit` slots of each of `groups` groups, all read in one go: the groups
+    widen through the same steps, so they share every step's reads."""
+    now = timezone.now()
+    first_day = max(query.first_day, timezone.localdate(now))
+    if query.after:
+        first_day = max(first_day, timezone.localdate(query.after[0]))
+    horizon_end = first_day + datetime.timedelta(days=SEARCH_STEPS_DAYS[-1] - 1)
+    # Each group sees only its offices' share of a chunk's ranges: split, read more at once.
+    first_chunk = FIRST_CHUNK if groups == 1 else SPLIT_FIRST_CHUNK
+    loaded = Loaded(query, first_day, horizon_end, now, first_chunk)
+    found: list[list[Slot]] = [[] for _ in range(groups)]
+    window_first = first_day
+    for days in SEARCH_STEPS_DAYS:
+        window_last = min(first_day + datetime.timedelta(days=days - 1), horizon_end)
+        if window_last < window_first:
+            continue
+        loaded.load(window_first, window_last)
+        window = Window(query, window_first, window_last, loaded)
+        day = window_first
+        while day <= window_last:
+            wanted = [limit - len(slots) for slots in found]
+            on_day = _slots_on(day, query, loaded, window, now, group_of, wanted)
+            for slots, more in zip(found, on_day, strict=True):
+                slots.extend(more)
+            if all(len(slots) >= limit for slots in found):
+                return found
+            day += datetime.timedelta(days=1)
+        window_first = window_last + datetime.timedelta(days=1)
+    return found
 
 
 def free_slots(query: SlotQuery, *, limit: int = 10) -> list[Slot]:
@@ -142,26 +188,18 @@ def free_slots(query: SlotQuery, *, limit: int = 10) -> list[Slot]:
     (usually one), and at most six per widening step (`SEARCH_STEPS_DAYS`); never one
     per helper or day.
     """
-    now = timezone.now()
-    first_day = max(query.first_day, timezone.localdate(now))
-    if query.after:
-        first_day = max(first_day, timezone.localdate(query.after[0]))
-    horizon_end = first_day + datetime.timedelta(days=SEARCH_STEPS_DAYS[-1] - 1)
-    loaded = Loaded(query, first_day, horizon_end, now)
-    duration = loaded.duration
-    found: list[Slot] = []
-    window_first = first_day
-    for days in SEARCH_STEPS_DAYS:
-        window_last = min(first_day + datetime.timedelta(days=days - 1), horizon_end)
-        if window_last < window_first:
-            continue
-        loaded.load(window_first, window_last)
-        window = Window(query, window_first, window_last, loaded)
-        day = window_first
-        while day <= window_last:
-            found.extend(_slots_on(day, query, loaded, window, duration, now, limit - len(found)))
-            if len(found) >= limit:
-                return found[:limit]
-            day += datetime.timedelta(days=1)
-        window_first = window_last + datetime.timedelta(days=1)
+    (found,) = _search(query, limit, lambda office_id: 0, 1)
     return found
+
+
+def free_slots_split(
+    query: SlotQuery, offices: tuple[int, ...], *, limit: int = 10
+) -> tuple[list[Slot], list[Slot]]:
+    """The next `limit` slots of `query` at `offices`, and the next `limit` at the others:
+    what `free_slots` gives with the query narrowed to `offices` and with them skipped,
+    in the queries of one search (the desk's own district first, then the rest)."""
+    inside = frozenset(offices)
+    at_offices, elsewhere = _search(
+        query, limit, lambda office_id: 0 if office_id in inside else 1, 2
+    )
+    return at_offices, elsewhere

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from bookings import services
-from bookings.availability import Slot, free_slots
+from bookings.availability import Slot, free_slots, free_slots_split
 from bookings.desk import selectors
 from bookings.desk.forms import SlotChoiceForm, SlotSearchForm, VideoRelativeForm
 from bookings.desk.readback import confirmation_note, readback_sentence
@@ -91,11 +91,10 @@ def _more_link(form: SlotSearchForm, slots: list[Slot], full: bool, **extra) -> 
     return params.urlencode()
 
 
-def _page(query) -> tuple[list[Slot], bool]:
-    """One page of free slots, and whether more may follow. A full page ends before its last
-    start time, which may go on on the next page: a time is offered once, with all its
-    helpers, never split across two pages."""
-    slots = free_slots(query, limit=SLOTS_PER_PAGE)
+def _page(slots: list[Slot]) -> tuple[list[Slot], bool]:
+    """One page of free slots (a search's `SLOTS_PER_PAGE`), and whether more may follow.
+    A full page ends before its last start time, which may go on on the next page: a time
+    is offered once, with all its helpers, never split across two pages."""
     full = len(slots) == SLOTS_PER_PAGE
     if full and slots[0].starts_at != slots[-1].starts_at:
         slots = [slot for slot in slots if slot.starts_at != slots[-1].starts_at]
@@ -111,17 +110,21 @@ def slot_groups(
     busy = {"senior_id": senior.pk, "moving_id": moving.pk if moving else None}
     home = tuple(office.pk for office in selectors.home_offices(senior))
     if data.get("office") or not home:
-        slots, full = _page(form.query(**busy))
+        slots, full = _page(free_slots(form.query(**busy), limit=SLOTS_PER_PAGE))
         return [SlotGroup(_("Nächste freie Termine"), slots, _more_link(form, slots, full))]
-    others, full = _page(form.query(skip=home, **busy))
-    other_group = SlotGroup(
-        _("In anderen Stadtteilbüros"), others, _more_link(form, others, full, others="on")
-    )
     if data.get("others"):
-        return [other_group]
-    own, full = _page(form.query(offices=home, **busy))
+        return [_other_group(form, free_slots(form.query(skip=home, **busy), limit=SLOTS_PER_PAGE))]
+    # Both lists from one search, which reads helpers, ranges and busy times once.
+    own, others = free_slots_split(form.query(**busy), home, limit=SLOTS_PER_PAGE)
+    own, full = _page(own)
     own_more = _more_link(form, own, full, office=home[0]) if len(home) == 1 else ""
-    return [SlotGroup(_("Im eigenen Stadtteil"), own, own_more), other_group]
+    return [SlotGroup(_("Im eigenen Stadtteil"), own, own_more), _other_group(form, others)]
+
+
+def _other_group(form: SlotSearchForm, found: list[Slot]) -> SlotGroup:
+    others, full = _page(found)
+    more = _more_link(form, others, full, others="on")
+    return SlotGroup(_("In anderen Stadtteilbüros"), others, more)
 
 
 def search_form_for(data: QueryDict, *, fixed: dict | None = None) -> SlotSearchForm:
