@@ -231,9 +231,9 @@ def _record_sent(reminder: Reminder, result: SendResult, now: datetime.datetime)
                 inflight_key="",
                 error_code="",
                 error_message="",
-                calls=F("calls") + (1 if reminder.channel == Reminder.Channel.VOICE else 0),
                 # Every send is billed, a retried SMS too.
                 segments=F("segments") + result.segments,
+                **({"calls": F("calls") + 1} if reminder.channel == Reminder.Channel.VOICE else {}),
             )
     except IntegrityError:
         # Another row holds this provider record: never adopt it; leave this row uncertain.
@@ -358,10 +358,11 @@ def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
 
 
 def _pipeline(pool: ThreadPoolExecutor, threads: int, batch: int, run: _Run) -> int:
-    """Keep every thread busy: claim more rows as soon as none waits for a thread, rather
-    than waiting for the slowest row of a batch. (Waiting until half the threads were
-    free left a quarter of them idle on average: 60 a second instead of 80 with 8
-    threads at 100 ms.)"""
+    """Keep every thread busy: claim another batch as soon as no row waits for a thread,
+    rather than waiting for the slowest row of a batch. (Waiting until half the threads
+    were free left a quarter of them idle on average: 60 a second instead of 80 with 8
+    threads at 100 ms.) A whole batch each time, not just enough to refill: loading the
+    claimed rows costs the same 5 ms of CPU for 4 rows as for 16."""
     handled = 0
     in_flight: set = set()
     drained = False
@@ -369,7 +370,7 @@ def _pipeline(pool: ThreadPoolExecutor, threads: int, batch: int, run: _Run) -> 
         can_claim = time.monotonic() < run.stop_at and not run.wait_left() and not drained
         if can_claim and len(in_flight) <= threads:
             now = timezone.now()
-            claimed = _claim_batch(now, min(batch, 2 * threads - len(in_flight)))
+            claimed = _claim_batch(now, batch)
             if claimed:
                 handled += len(claimed)
                 in_flight |= {
