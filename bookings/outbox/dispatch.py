@@ -231,8 +231,9 @@ def _record_sent(reminder: Reminder, result: SendResult, now: datetime.datetime)
                 inflight_key="",
                 error_code="",
                 error_message="",
-                # Every send is billed, a retried SMS too.
-                segments=F("segments") + result.segments,
+                # Every send is billed, a retried SMS too. Only the claim's holder writes
+                # segments, so the value loaded with the claim is current.
+                segments=reminder.segments + result.segments,
                 **({"calls": F("calls") + 1} if reminder.channel == Reminder.Channel.VOICE else {}),
             )
     except IntegrityError:
