@@ -267,6 +267,8 @@ class _Run:
 
     stop_at: float
     pause_until: float = 0.0
+    # Whether any row went to the pool: its threads start only then.
+    used_threads: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def slow_down(self, seconds: float) -> None:
@@ -374,6 +376,7 @@ def _pipeline(pool: ThreadPoolExecutor, threads: int, batch: int, run: _Run) -> 
             claimed = _claim_batch(now, batch)
             if claimed:
                 handled += len(claimed)
+                run.used_threads = True
                 in_flight |= {
                     pool.submit(_in_thread, group, now, run)
                     for group in _same_address_groups(claimed)
@@ -436,6 +439,9 @@ def dispatch_due(*, batch: int | None = None, run_seconds: float | None = None) 
                 time.sleep(DATABASE_PAUSE_SECONDS)
     finally:
         if pool is not None:
-            _close_thread_connections(pool, threads)
+            if run.used_threads:
+                # Without rows no thread started (the pool starts them as work comes), and
+                # starting all of them just to close nothing cost 5 ms an empty run.
+                _close_thread_connections(pool, threads)
             pool.shutdown()
     return handled
