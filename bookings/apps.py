@@ -17,9 +17,12 @@ class BookingsConfig(AppConfig):
 
         post_migrate.connect(ensure_role_groups, sender=self)
 
-        from bookings.outbox.tasks import ensure_dispatch_schedule
+        from django_q.signals import post_spawn
+
+        from bookings.outbox.tasks import ensure_dispatch_schedule, worker_ready
 
         post_migrate.connect(ensure_dispatch_schedule, sender=self)
+        post_spawn.connect(worker_ready)
 
         if settings.MESSAGE_BACKEND == "console":
             logging.getLogger("bookings.messages").info(

@@ -231,9 +231,10 @@ def _record_sent(reminder: Reminder, result: SendResult, now: datetime.datetime)
                 inflight_key="",
                 error_code="",
                 error_message="",
-                calls=F("calls") + (1 if reminder.channel == Reminder.Channel.VOICE else 0),
-                # Every send is billed, a retried SMS too.
-                segments=F("segments") + result.segments,
+                # Every send is billed, a retried SMS too. Only the claim's holder writes
+                # segments, so the value loaded with the claim is current.
+                segments=reminder.segments + result.segments,
+                **({"calls": F("calls") + 1} if reminder.channel == Reminder.Channel.VOICE else {}),
             )
     except IntegrityError:
         # Another row holds this provider record: never adopt it; leave this row uncertain.
@@ -266,6 +267,8 @@ class _Run:
 
     stop_at: float
     pause_until: float = 0.0
+    # Whether any row went to the pool: its threads start only then.
+    used_threads: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def slow_down(self, seconds: float) -> None:
@@ -358,10 +361,11 @@ def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
 
 
 def _pipeline(pool: ThreadPoolExecutor, threads: int, batch: int, run: _Run) -> int:
-    """Keep every thread busy: claim more rows as soon as none waits for a thread, rather
-    than waiting for the slowest row of a batch. (Waiting until half the threads were
-    free left a quarter of them idle on average: 60 a second instead of 80 with 8
-    threads at 100 ms.)"""
+    """Keep every thread busy: claim another batch as soon as no row waits for a thread,
+    rather than waiting for the slowest row of a batch. (Waiting until half the threads
+    were free left a quarter of them idle on average: 60 a second instead of 80 with 8
+    threads at 100 ms.) A whole batch each time, not just enough to refill: loading the
+    claimed rows costs the same 5 ms of CPU for 4 rows as for 16."""
     handled = 0
     in_flight: set = set()
     drained = False
@@ -369,9 +373,10 @@ def _pipeline(pool: ThreadPoolExecutor, threads: int, batch: int, run: _Run) -> 
         can_claim = time.monotonic() < run.stop_at and not run.wait_left() and not drained
         if can_claim and len(in_flight) <= threads:
             now = timezone.now()
-            claimed = _claim_batch(now, min(batch, 2 * threads - len(in_flight)))
+            claimed = _claim_batch(now, batch)
             if claimed:
                 handled += len(claimed)
+                run.used_threads = True
                 in_flight |= {
                     pool.submit(_in_thread, group, now, run)
                     for group in _same_address_groups(claimed)
@@ -434,6 +439,9 @@ def dispatch_due(*, batch: int | None = None, run_seconds: float | None = None) 
                 time.sleep(DATABASE_PAUSE_SECONDS)
     finally:
         if pool is not None:
-            _close_thread_connections(pool, threads)
+            if run.used_threads:
+                # Without rows no thread started (the pool starts them as work comes), and
+                # starting all of them just to close nothing cost 5 ms an empty run.
+                _close_thread_connections(pool, threads)
             pool.shutdown()
     return handled

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django_q.brokers.orm import ORM
 from django_q.conf import Conf
 from django_q.models import OrmQ, Schedule
 from django_q.tasks import async_task
 
 from bookings.outbox.dispatch import dispatch_due
+from bookings.outbox.messages import public_url
+from bookings.outbox.transports.twilio_client import twilio_client
 from bookings.privacy import (
     message_contents_expire,
     senior_anonymise,
@@ -24,6 +27,15 @@ SEAT_OFFERS_SCHEDULE = "workshops.seat_offers_expire"
 @acting_as(via="job")
 def dispatch() -> int:
     return dispatch_due()
+
+
+def worker_ready(**kwargs) -> None:
+    """django-q2's post_spawn: a new worker process loads what sending needs before its
+    first task, not while the first messages wait: reverse() for Twilio's callback URLs
+    imports every view module (0.2 s of CPU), and the twilio client its API classes."""
+    public_url("twilio_status", reminder_id=1)
+    if settings.MESSAGE_BACKEND == "twilio":
+        twilio_client().api.v2010.account.messages  # noqa: B018 (loaded on first access)
 
 
 class _EnqueueOnThisConnection(ORM):

@@ -51,11 +51,12 @@ GSM7_BASIC = set(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM7_EXTENDED = set("^{}\\[~]|€")
+GSM7 = GSM7_BASIC | GSM7_EXTENDED
 
 
 def sms_segments(text: str) -> int:
     """How many SMS segments `text` costs; raises ValueError outside GSM-7."""
-    outside = {char for char in text if char not in GSM7_BASIC | GSM7_EXTENDED}
+    outside = {char for char in text if char not in GSM7}
     if outside:
         raise ValueError(f"not GSM-7: {''.join(sorted(outside))!r}")
     septets = sum(2 if char in GSM7_EXTENDED else 1 for char in text)
@@ -100,11 +101,11 @@ def gsm7(text: str) -> str:
     """`text` with every character outside GSM-7 replaced by its nearest GSM-7 form
     (typographic quotes and dashes, accents) or dropped."""
     text = text.translate(_TO_GSM7)
-    if all(char in GSM7_BASIC or char in GSM7_EXTENDED for char in text):
+    if GSM7.issuperset(text):
         return text
     kept = []
     for char in text:
-        if char in GSM7_BASIC or char in GSM7_EXTENDED:
+        if char in GSM7:
             kept.append(char)
             continue
         plain = unicodedata.normalize("NFKD", char)
