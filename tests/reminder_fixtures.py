@@ -18,11 +18,12 @@ def book(senior, helper, office, topic, starts_at, **extra):
 
 
 def a_weekday_morning() -> datetime.datetime:
-    """Tomorrow (or the next working day) at 11:00 local time: outside quiet hours."""
+    """Tomorrow (or the next working day) at 11:00 local time: outside quiet hours, and a
+    weekday, so that a day a whole number of weeks later is one the offices open on."""
     from bookings.outbox.quiet_hours import quiet_until
 
     moment = at(timezone.localdate() + datetime.timedelta(days=1), 11)
-    while quiet_until(moment):
+    while moment.weekday() >= 5 or quiet_until(moment):
         moment += datetime.timedelta(days=1)
     return moment
 
