@@ -3,7 +3,9 @@ due SMS to a fake Twilio in its own process that answers every request after 100
 
 Prints one JSON line per measure: {"bench": "reminders.dispatch", "workers": 1|2, …}.
 `per_s` is messages sent per second, from the moment they fell due to the last outcome
-recorded; `median_ms`/`p95_ms` are each message's time from due to recorded (p95 from
+recorded; `steady_per_s` the same between the 10th and the 90th percentile of the
+outcomes, without the start (the cluster picking up its first task) and the last batch;
+`median_ms`/`p95_ms` are each message's time from due to recorded (p95 from
 statistics.quantiles); `cpu_ms_per_message` is the CPU time the cluster's processes
 and the fake used per message, which tells whether the workers or the machine set the
 pace. The cluster is started before the rows fall due, so its start-up is not
@@ -91,6 +93,9 @@ def measure(workers: int, fake_url: str, fake_pgid: int, scratch: Path) -> dict:
     due = min(_parse(row[0]) for row in rows)
     done = [(_parse(row[1]) - _parse(row[0])).total_seconds() * 1000 for row in rows]
     elapsed = (max(_parse(row[1]) for row in rows) - due).total_seconds()
+    recorded = sorted(_parse(row[1]) for row in rows)
+    first, last = recorded[len(rows) // 10], recorded[len(rows) * 9 // 10]
+    steady = (len(rows) * 9 // 10 - len(rows) // 10) / (last - first).total_seconds()
     return {
         "bench": "reminders.dispatch",
         "workers": workers,
@@ -98,6 +103,7 @@ def measure(workers: int, fake_url: str, fake_pgid: int, scratch: Path) -> dict:
         "p95_ms": round(statistics.quantiles(done, n=20, method="inclusive")[18], 1),
         "queries": None,
         "per_s": round(MESSAGES / elapsed, 1),
+        "steady_per_s": round(steady, 1),
         # CPU per message of the worker processes and of the fake Twilio: on two cores
         # these say whether the workers or the machine set the pace.
         "cpu_ms_per_message": {
