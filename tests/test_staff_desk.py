@@ -14,9 +14,9 @@ from bookings.desk.readback import readback_sentence
 from bookings.models import Appointment, LoanDevice, Reminder, Senior
 from tests.conftest import at, make_helper, make_office, make_senior
 
-# The slot page with both groups (issue 13): session and user 3, senior and contact 2, the
-# form's choices, the page's lists, and one shared slot search for both groups.
-PAGE_QUERIES = 19
+# The slot page with both groups (issue 13): the session and the user with their roles 2,
+# senior and contact 2, the form's choices, the page's lists, and one shared slot search.
+PAGE_QUERIES = 15
 
 
 @pytest.fixture
