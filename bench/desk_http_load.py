@@ -49,7 +49,13 @@ os.environ["SECRET_KEY"] = SECRET_KEY
 setup_django()
 
 import aiohttp  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import (  # noqa: E402
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    load_backend,
+)
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -151,12 +157,19 @@ def build(desks: int, rng: random.Random) -> dict:
     return {"users": users, "helpers": helpers[:HELPER_CLIENTS], "topics": topics}
 
 
+# The backend a login stores in the session, as Django's test client picks it: the first
+# of the settings' backends that can load a user.
+SESSION_BACKEND = next(
+    path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+)
+
+
 def session_key(user: User) -> str:
     """A session of its own for `user`, made directly in the session store: measuring the
     password hash of 70 logins is not the point here."""
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "bookings.roles.RoleBackend"
+    store[BACKEND_SESSION_KEY] = SESSION_BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key

@@ -130,7 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username+address before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    # ModelBackend that reads the role groups and helper profile with the user.
+    # ModelBackend that reads the staff role groups with the user, in one query.
     "bookings.roles.RoleBackend",
 ]
 

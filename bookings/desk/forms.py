@@ -84,6 +84,7 @@ class LoadedChoiceField(forms.ModelChoiceField):
     third time to render the options, on the desk's most used page."""
 
     iterator = _LoadedOnce
+    _objects: list | None = None
 
     def __deepcopy__(self, memo):
         copied = super().__deepcopy__(memo)
@@ -92,7 +93,7 @@ class LoadedChoiceField(forms.ModelChoiceField):
 
     def objects(self) -> list:
         # Fields are copied for each form, so the list lives as long as one request.
-        if getattr(self, "_objects", None) is None:
+        if self._objects is None:
             self._objects = list(self.queryset)
         return self._objects
 
