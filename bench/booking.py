@@ -23,7 +23,8 @@ def main() -> None:
     # Every free availability slot in weeks 5 to 30 from now: far enough to be empty.
     slots = []
     today = timezone.localdate()
-    availabilities = Availability.objects.select_related("helper", "office")
+    # The helper with their user, as the desk's booking view loads them (slot_parts).
+    availabilities = Availability.objects.select_related("helper__user", "office")
     for week in range(5, 30):
         for availability in availabilities:
             day = today + datetime.timedelta(

@@ -82,12 +82,30 @@ def _claim_batch(now: datetime.datetime, limit: int) -> list[Reminder]:
     return list(due_reminders_related(Reminder.objects.filter(claim_token=token)))
 
 
-def _finish(reminder: Reminder, **fields) -> bool:
-    """Record an outcome, but only on a row this worker still holds."""
+def _finish(reminder: Reminder, *, add: dict[str, int] | None = None, **fields) -> bool:
+    """Record an outcome, but only on a row this worker still holds: `fields` are set,
+    `add` is added to (e.g. attempts, calls).
+
+    One plain UPDATE written here, twice a message: compiling the ORM's update() cost
+    more CPU than the statement itself, and the workers' CPU sets how many messages a
+    second two workers send on two cores.
+    """
     fields.setdefault("claimed_until", None)
     fields["updated_at"] = timezone.now()
-    return bool(
-        Reminder.objects.filter(
-            pk=reminder.pk, status=Reminder.Status.SENDING, claim_token=reminder.claim_token
-        ).update(**fields)
+    quote, get_field = connection.ops.quote_name, Reminder._meta.get_field
+    assignments, params = [], []
+    for name, value in fields.items():
+        field = get_field(name)
+        assignments.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    for name, step in (add or {}).items():
+        column = quote(get_field(name).column)
+        assignments.append(f"{column} = {column} + %s")
+        params.append(step)
+    sql = (
+        f"UPDATE {quote(Reminder._meta.db_table)} SET {', '.join(assignments)} "
+        "WHERE id = %s AND status = %s AND claim_token = %s"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, reminder.pk, Reminder.Status.SENDING, reminder.claim_token])
+        return cursor.rowcount == 1

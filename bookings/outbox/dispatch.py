@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -208,7 +207,7 @@ def _begin_attempt(reminder: Reminder, message: Message, now: datetime.datetime)
 
 def _release(reminder: Reminder, due_at: datetime.datetime) -> None:
     """Back to the queue untried (its unresolved attempt, if any, stays on the row)."""
-    _finish(reminder, status=Reminder.Status.PENDING, due_at=due_at, attempts=F("attempts") - 1)
+    _finish(reminder, status=Reminder.Status.PENDING, due_at=due_at, add={"attempts": -1})
 
 
 def _send(reminder: Reminder, message: Message) -> SendResult | TransportError:
@@ -234,7 +233,7 @@ def _record_sent(reminder: Reminder, result: SendResult, now: datetime.datetime)
                 # Every send is billed, a retried SMS too. Only the claim's holder writes
                 # segments, so the value loaded with the claim is current.
                 segments=reminder.segments + result.segments,
-                **({"calls": F("calls") + 1} if reminder.channel == Reminder.Channel.VOICE else {}),
+                add={"calls": 1} if reminder.channel == Reminder.Channel.VOICE else None,
             )
     except IntegrityError:
         # Another row holds this provider record: never adopt it; leave this row uncertain.
