@@ -36,20 +36,22 @@ def setup_django() -> None:
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
 
 
-def cpu_seconds(pgid: int) -> float:
-    """CPU time (user + system) of the live processes in process group `pgid` (Linux):
-    what a server or worker cluster started in its own session used, robust to a busy
-    machine in a way wall-clock figures are not."""
+def cpu_seconds(pgid: int | None = None, *, command: str | None = None) -> float:
+    """CPU time (user + system) of the live processes in process group `pgid`, or of
+    those running `command` (Linux): what a server or worker cluster started in its own
+    session used, or a local PostgreSQL's backends, robust to a busy machine in a way
+    wall-clock figures are not."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            name, rest = (entry / "stat").read_text().split(" (", 1)[1].rsplit(")", 1)
         except OSError:
             continue  # ended meanwhile
-        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
+        fields = rest.split()  # after the name: state, ppid, pgrp, ...
+        if (pgid is not None and int(fields[2]) == pgid) or (command and name == command):
             total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / ticks
 

@@ -284,7 +284,8 @@ async def helper(person: Person, feed_path: str) -> None:
 
 async def drive(server: Gunicorn, run: Run, city: dict, desk_keys, helper_keys) -> tuple:
     """Open every person's session, then let them loop for `run.seconds`; return the
-    wall time, the server's and this process's CPU time of the loop."""
+    wall time and the CPU time of the loop: the server's, this process's and the local
+    PostgreSQL's (all its processes: on a quiet machine, this benchmark's)."""
     desks = [Person(*await open_session(server.url, k), n, run) for n, k in enumerate(desk_keys)]
     helpers = [
         (Person(*await open_session(server.url, key), len(desks) + n, run), feed)
@@ -293,6 +294,7 @@ async def drive(server: Gunicorn, run: Run, city: dict, desk_keys, helper_keys) 
     loop = asyncio.get_running_loop()
     started, client_cpu = loop.time(), time.process_time()
     server_cpu = cpu_seconds(server.process.pid)
+    database_cpu = cpu_seconds(command="postgres")
     run.stop_at = started + run.seconds
     await asyncio.gather(
         *(desk(person, city["seniors"], city["topic_pks"]) for person in desks),
@@ -301,9 +303,10 @@ async def drive(server: Gunicorn, run: Run, city: dict, desk_keys, helper_keys) 
     seconds = loop.time() - started
     server_cpu = cpu_seconds(server.process.pid) - server_cpu
     client_cpu = time.process_time() - client_cpu
+    database_cpu = cpu_seconds(command="postgres") - database_cpu
     for person in desks + [person for person, _feed in helpers]:
         await person.session.close()
-    return seconds, server_cpu, client_cpu
+    return seconds, server_cpu, client_cpu, database_cpu
 
 
 def line(name: str, timings: list[float], errors: int, seconds: float, data: str) -> dict:
@@ -363,7 +366,7 @@ def measure(name: str, city: dict, env: dict, args, think_ms: float) -> bool:
     connection.close()  # the server's connections only, while it is measured
     run = Run(args.seconds, think_ms)
     with Gunicorn(env, workers=args.workers, threads=args.threads) as server:
-        seconds, server_cpu, client_cpu = asyncio.run(
+        seconds, server_cpu, client_cpu, database_cpu = asyncio.run(
             drive(server, run, city, desk_keys, helper_keys)
         )
     people = len(desk_keys) + len(helper_keys)
@@ -380,12 +383,17 @@ def measure(name: str, city: dict, env: dict, args, think_ms: float) -> bool:
         line(f"{name}.{page}", run.timings[page], run.errors[page], seconds, data)
     everything = [t for timings in run.timings.values() for t in timings]
     total = line(name, everything, sum(run.errors.values()), seconds, data)
-    # CPU time per request of gunicorn's processes and of this load generator: what sets
-    # the pace on two cores, and comparable between runs on a busy machine.
+    # CPU time per request of gunicorn's processes, of this load generator and of the
+    # database: what sets the pace on two cores, and comparable between runs on a busy
+    # machine. The database's only where it runs here (null for a remote one).
+    local = connection.settings_dict["HOST"] in ("", "localhost", "127.0.0.1", "::1")
     cpu = {
         "bench": f"{name}.cpu",
         "server_cpu_ms_per_request": round(1000 * server_cpu / len(everything), 2),
         "client_cpu_ms_per_request": round(1000 * client_cpu / len(everything), 2),
+        "database_cpu_ms_per_request": (
+            round(1000 * database_cpu / len(everything), 2) if local else None
+        ),
         "server_cores_busy": round(server_cpu / seconds, 2),
     }
     print(json.dumps(cpu), flush=True)
