@@ -205,15 +205,20 @@ def render_senior(request, senior: Senior, form: SlotSearchForm, *, status: int 
     return render(request, "desk/senior.html", context, status=status)
 
 
-@desk_view
-@require_safe
-def senior(request: HttpRequest, pk: int) -> HttpResponse:
-    senior = get_object_or_404(
+def _senior_or_404(pk: int) -> Senior:
+    """The senior with what the slot page shows of them and what a booking's messages ask
+    (the contact person, for copies): no further query for either."""
+    return get_object_or_404(
         Senior.objects.select_related("district", "contact_person"),
         pk=pk,
         anonymised_at__isnull=True,
     )
-    return render_senior(request, senior, search_form_for(request.GET))
+
+
+@desk_view
+@require_safe
+def senior(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_senior(request, _senior_or_404(pk), search_form_for(request.GET))
 
 
 def slot_parts(slot) -> tuple[Helper, Office]:
@@ -235,7 +240,7 @@ def refreshed(post: QueryDict) -> QueryDict:
 @desk_view
 @require_POST
 def book(request: HttpRequest, pk: int) -> HttpResponse:
-    senior = get_object_or_404(Senior, pk=pk, anonymised_at__isnull=True)
+    senior = _senior_or_404(pk)
     search = SlotSearchForm(request.POST)
     choice = SlotChoiceForm(request.POST)
     if not (search.is_valid() and choice.is_valid()):
