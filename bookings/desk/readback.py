@@ -110,12 +110,12 @@ def confirmation_note(appointment: Appointment) -> str:
             addressee=Reminder.Addressee.SELF,
             kind__in=[Reminder.Kind.CONFIRMATION, Reminder.Kind.MOVED],
         )
-        .select_related("senior")
         .order_by("-created_at", "-pk")
         .first()
     )
     if message is None:
         return _why_nothing(appointment.senior)
+    message.senior = appointment.senior  # the same row (filtered on it), already loaded
     channel = message.get_channel_display()
     status = message.status
     if status == Reminder.Status.PENDING:

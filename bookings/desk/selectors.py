@@ -66,13 +66,6 @@ def senior_search(text: str, *, limit: int = SEARCH_LIMIT) -> list[Senior]:
     return list(seniors[:limit])
 
 
-def home_offices(senior: Senior) -> list[Office]:
-    """The active offices in the senior's district: offered first in the slot search."""
-    if not senior.district_id:
-        return []
-    return list(Office.objects.filter(district_id=senior.district_id, active=True))
-
-
 def upcoming_appointments(senior: Senior) -> QuerySet[Appointment]:
     return (
         senior.appointments.filter(

@@ -108,7 +108,7 @@ def slot_groups(
     none at which the senior is busy (except with the appointment being moved)."""
     data = form.cleaned_data
     busy = {"senior_id": senior.pk, "moving_id": moving.pk if moving else None}
-    home = tuple(office.pk for office in selectors.home_offices(senior))
+    home = home_offices(form, senior)
     if data.get("office") or not home:
         slots, full = _page(free_slots(form.query(**busy), limit=SLOTS_PER_PAGE))
         return [SlotGroup(_("Nächste freie Termine"), slots, _more_link(form, slots, full))]
@@ -119,6 +119,15 @@ def slot_groups(
     own, full = _page(own)
     own_more = _more_link(form, own, full, office=home[0]) if len(home) == 1 else ""
     return [SlotGroup(_("Im eigenen Stadtteil"), own, own_more), _other_group(form, others)]
+
+
+def home_offices(form: SlotSearchForm, senior: Senior) -> tuple[int, ...]:
+    """The active offices in the senior's district, from the offices the form offers (it
+    reads them anyway, to check and show its choice): one query fewer per search."""
+    if not senior.district_id:
+        return ()
+    offered = form.fields["office"].objects()
+    return tuple(office.pk for office in offered if office.district_id == senior.district_id)
 
 
 def _other_group(form: SlotSearchForm, found: list[Slot]) -> SlotGroup:
@@ -173,11 +182,19 @@ def slot_context(
     }
 
 
+def contact_of(senior: Senior) -> ContactPerson | None:
+    """The senior's contact person: read with the senior where the view selected it."""
+    try:
+        return senior.contact_person
+    except ContactPerson.DoesNotExist:
+        return None
+
+
 def render_senior(request, senior: Senior, form: SlotSearchForm, *, status: int = 200, **extra):
     context = {
         "senior": senior,
         "channel_label": Senior.Channel(senior.reminder_channel).label,
-        "contact": ContactPerson.objects.filter(senior=senior).first(),
+        "contact": contact_of(senior),
         **slot_context(form, senior, booking_error=extra.pop("booking_error", "")),
         "appointments": selectors.upcoming_appointments(senior),
         "workshops": selectors.upcoming_workshops()[:10],
@@ -188,13 +205,20 @@ def render_senior(request, senior: Senior, form: SlotSearchForm, *, status: int 
     return render(request, "desk/senior.html", context, status=status)
 
 
+def _senior_or_404(pk: int) -> Senior:
+    """The senior with what the slot page shows of them and what a booking's messages ask
+    (the contact person, for copies): no further query for either."""
+    return get_object_or_404(
+        Senior.objects.select_related("district", "contact_person"),
+        pk=pk,
+        anonymised_at__isnull=True,
+    )
+
+
 @desk_view
 @require_safe
 def senior(request: HttpRequest, pk: int) -> HttpResponse:
-    senior = get_object_or_404(
-        Senior.objects.select_related("district"), pk=pk, anonymised_at__isnull=True
-    )
-    return render_senior(request, senior, search_form_for(request.GET))
+    return render_senior(request, _senior_or_404(pk), search_form_for(request.GET))
 
 
 def slot_parts(slot) -> tuple[Helper, Office]:
@@ -216,7 +240,7 @@ def refreshed(post: QueryDict) -> QueryDict:
 @desk_view
 @require_POST
 def book(request: HttpRequest, pk: int) -> HttpResponse:
-    senior = get_object_or_404(Senior, pk=pk, anonymised_at__isnull=True)
+    senior = _senior_or_404(pk)
     search = SlotSearchForm(request.POST)
     choice = SlotChoiceForm(request.POST)
     if not (search.is_valid() and choice.is_valid()):
