@@ -6,12 +6,11 @@ Prints one JSON line per measure: {"bench": "reminders.dispatch", "workers": 1|2
 recorded; `steady_per_s` the same between the 10th and the 90th percentile of the
 outcomes, without the start (the cluster picking up its first task) and the last batch;
 `median_ms`/`p95_ms` are each message's time from due to recorded (p95 from
-statistics.quantiles); `cpu_ms_per_message` is the CPU time the cluster's processes,
-the fake and (on PostgreSQL, all its local processes) the database used per message,
-which tells whether the workers or the machine set the pace. The cluster is started
-before the rows fall due, so its start-up is not measured. Runs in a throw-away
-database next to DATABASE_URL's (PostgreSQL) or in a temporary SQLite file. Quiet hours
-are off (tests.reminder_world).
+statistics.quantiles); `cpu_ms_per_message` is the CPU time the cluster's processes
+and the fake used per message, which tells whether the workers or the machine set the
+pace. The cluster is started before the rows fall due, so its start-up is not
+measured. Runs in a throw-away database next to DATABASE_URL's (PostgreSQL) or in a
+temporary SQLite file. Quiet hours are off (tests.reminder_world).
 """
 
 from __future__ import annotations
@@ -74,11 +73,7 @@ def measure(workers: int, fake_url: str, fake_pgid: int, scratch: Path) -> dict:
         processes = [start(env, "qcluster")]
         time.sleep(DUE_IN_SECONDS / 2)  # the feeder only starts tasks once rows exist
         processes.append(start(env, "feed"))
-        cpu_before = {
-            "cluster": cpu_seconds(processes[0].pid),
-            "fake": cpu_seconds(fake_pgid),
-            "database": cpu_seconds(command="postgres"),
-        }
+        cpu_before = {"cluster": cpu_seconds(processes[0].pid), "fake": cpu_seconds(fake_pgid)}
         deadline = time.monotonic() + DEADLINE_SECONDS + DUE_IN_SECONDS
         query = "select count(*) from bookings_reminder where status in ('pending', 'sending')"
         while database.rows(query) != [(0,)]:
@@ -89,10 +84,7 @@ def measure(workers: int, fake_url: str, fake_pgid: int, scratch: Path) -> dict:
         cpu = {
             "cluster": cpu_seconds(processes[0].pid) - cpu_before["cluster"],
             "fake": cpu_seconds(fake_pgid) - cpu_before["fake"],
-            "database": cpu_seconds(command="postgres") - cpu_before["database"],
         }
-        if not database.postgres:
-            del cpu["database"]  # SQLite works inside the cluster's processes
     finally:
         for process in processes:
             if process.poll() is None:
