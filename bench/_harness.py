@@ -38,9 +38,10 @@ def setup_django() -> None:
 
 def cpu_seconds(pgid: int | None = None, *, command: str | None = None) -> float:
     """CPU time (user + system) of the live processes in process group `pgid`, or of
-    those running `command` (Linux): what a server or worker cluster started in its own
-    session used, or a local PostgreSQL's backends, robust to a busy machine in a way
-    wall-clock figures are not."""
+    those running `command`, and of their children that have ended (Linux): what a server
+    or worker cluster started in its own session used, or a local PostgreSQL (whose
+    backends end with their connection), robust to a busy machine in a way wall-clock
+    figures are not."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
     for entry in Path("/proc").iterdir():
@@ -52,7 +53,7 @@ def cpu_seconds(pgid: int | None = None, *, command: str | None = None) -> float
             continue  # ended meanwhile
         fields = rest.split()  # after the name: state, ppid, pgrp, ...
         if (pgid is not None and int(fields[2]) == pgid) or (command and name == command):
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
     return total / ticks
 
 
