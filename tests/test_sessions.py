@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -58,3 +59,23 @@ def test_it_keeps_a_signed_in_person_signed_in_and_signs_them_out(client, office
 
     client.post(reverse("logout"))
     assert client.get(reverse("desk:search")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    ["abcdefgh\x00ijklmnopqrstuvwxyz012345", "a" * 5000, "ÄÖÜäöüß" * 5, "x' OR '1'='1", "short"],
+)
+def test_it_treats_a_forged_cookie_as_no_session(client, db, cookie):
+    # A quoted cookie may carry any character (octal escapes), a NUL too: signed out,
+    # never an error page.
+    client.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    response = client.get(reverse("desk:search"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert client.get(reverse("login")).status_code == 200
+
+
+def test_it_accepts_only_keys_of_the_form_it_makes():
+    assert SessionStore("x" * 32).session_key == "x" * 32
+    for forged in ["X" * 32, "x" * 31, "x" * 33, "x" * 31 + "\x00", "", None]:
+        assert SessionStore(forged).session_key is None
