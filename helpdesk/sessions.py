@@ -1,4 +1,4 @@
-"""The session engine: Django's database sessions, read with one precompiled query.
+"""The session engine: Django's database sessions, read with one fixed SQL statement.
 
 Every request of a signed-in person loads its session first. Django's own store builds
 and compiles an ORM query for that each time, which cost more CPU than the read itself

@@ -281,7 +281,7 @@ else:
 # a little later, for sessions nobody comes back to.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = (SESSION_IDLE_MINUTES + 5) * 60
-# Django's database sessions, read with one precompiled query (every request reads one).
+# Django's database sessions, read with one fixed SQL statement (every request reads one).
 SESSION_ENGINE = "helpdesk.sessions"
 
 # django-axes: after LOGIN_FAILURE_LIMIT wrong passwords for one username from one

@@ -13,6 +13,7 @@ from bookings.availability import Slot
 from bookings.desk.readback import readback_sentence
 from bookings.models import Appointment, LoanDevice, Reminder, Senior
 from tests.conftest import at, make_helper, make_office, make_senior
+from tests.test_contact_person import name_contact
 
 # The slot page with both groups (issue 13): the session and the user with their roles 2,
 # senior with contact 1, the form's choices (which also give the home offices), the page's
@@ -247,14 +248,7 @@ def test_it_books_and_shows_the_sentence_to_read_back(
 def test_it_books_and_confirms_in_a_fixed_number_of_queries(
     staff_client, senior, helper, office, topic, monday, django_assert_max_num_queries
 ):
-    services.contact_person_save(
-        senior=senior,
-        name="Petra Müller",
-        relation="Tochter",
-        phone="+4915123456790",
-        consent=True,
-        copies_wished=True,
-    )
+    name_contact(senior)
     # Session, user with roles, senior with contact, topics, helper, office, and the
     # booking in its savepoint: facts, appointment, assignment, outbox rows, audit entry
     # (the worker's task is queued on commit, which a test's transaction never reaches).

@@ -21,7 +21,7 @@ from bookings.availability import Slot, free_slots, free_slots_split
 from bookings.desk import selectors
 from bookings.desk.forms import SlotChoiceForm, SlotSearchForm, VideoRelativeForm
 from bookings.desk.readback import confirmation_note, readback_sentence
-from bookings.models import Appointment, AppointmentKind, ContactPerson, Helper, Senior, Topic
+from bookings.models import Appointment, AppointmentKind, Helper, Senior, Topic
 from bookings.roles import desk_view, is_coordinator
 from neighborhoods.models import Office
 
@@ -182,19 +182,12 @@ def slot_context(
     }
 
 
-def contact_of(senior: Senior) -> ContactPerson | None:
-    """The senior's contact person: read with the senior where the view selected it."""
-    try:
-        return senior.contact_person
-    except ContactPerson.DoesNotExist:
-        return None
-
-
 def render_senior(request, senior: Senior, form: SlotSearchForm, *, status: int = 200, **extra):
     context = {
         "senior": senior,
         "channel_label": Senior.Channel(senior.reminder_channel).label,
-        "contact": contact_of(senior),
+        # Read with the senior (_senior_or_404): no query of its own.
+        "contact": getattr(senior, "contact_person", None),
         **slot_context(form, senior, booking_error=extra.pop("booking_error", "")),
         "appointments": selectors.upcoming_appointments(senior),
         "workshops": selectors.upcoming_workshops()[:10],
