@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookings import services
@@ -16,6 +18,7 @@ from bookings.models import (
     LoanReservation,
     Reminder,
 )
+from bookings.services import appointments
 from neighborhoods.holidays import public_holidays_between
 from neighborhoods.models import Closure
 from tests.conftest import at, make_senior
@@ -95,8 +98,27 @@ def test_it_refuses_during_an_absence(senior, helper, office, topic, monday):
         book(senior, helper, office, topic, at(monday, 10))
 
 
-def test_it_refuses_an_overlap_in_the_database(senior, helper, office, topic, monday):
+def test_a_slot_taken_a_moment_ago_is_refused_before_anything_is_written(
+    senior, helper, office, topic, monday
+):
     book(senior, helper, office, topic, at(monday, 10))
+    other = make_senior()
+    # No transaction to roll back: at a rollback psycopg drops the prepared statements.
+    with (
+        CaptureQueriesContext(connection) as captured,
+        pytest.raises(services.SlotTaken, match="gerade vergeben"),
+    ):
+        book(other, helper, office, topic, at(monday, 10, 30))
+    statements = " ".join(query["sql"] for query in captured.captured_queries).upper()
+    assert "SELECT" in statements
+    assert not {"SAVEPOINT", "ROLLBACK", "INSERT"} & set(statements.split())
+    assert Assignment.objects.count() == 1
+
+
+def test_it_refuses_an_overlap_in_the_database(senior, helper, office, topic, monday, monkeypatch):
+    book(senior, helper, office, topic, at(monday, 10))
+    # As if the other booking came between the check and the insert.
+    monkeypatch.setattr(appointments, "_check_helper_free", lambda *args: None)
     with pytest.raises(services.SlotTaken, match="gerade vergeben"):
         book(make_senior(), helper, office, topic, at(monday, 10, 30))
     assert Assignment.objects.count() == 1

@@ -249,10 +249,11 @@ def test_it_books_and_confirms_in_a_fixed_number_of_queries(
     staff_client, senior, helper, office, topic, monday, django_assert_max_num_queries
 ):
     name_contact(senior)
-    # Session, user with roles, senior with contact, topics, helper, office, and the
-    # booking in its savepoint: facts, appointment, assignment, outbox rows, audit entry
-    # (the worker's task is queued on commit, which a test's transaction never reaches).
-    with django_assert_max_num_queries(13):
+    # Session, user with roles, senior with contact, topics, helper, office, the slot's
+    # facts and the helper's times, and the booking in its savepoint: appointment,
+    # assignment, outbox rows, audit entry (the worker's task is queued on commit, which
+    # a test's transaction never reaches).
+    with django_assert_max_num_queries(14):
         response = book(staff_client, senior, helper, office, topic, at(monday, 10))
     appointment = Appointment.objects.get()
     assert response.url == reverse("desk:confirmation", args=[appointment.pk])

@@ -203,6 +203,14 @@ def _reserve_loan_device(appointment: Appointment, kind: str) -> LoanReservation
     raise _lost_device()
 
 
+def _check_helper_free(helper, starts_at, ends_at) -> None:
+    """`SlotTaken` if the helper is already taken then: what the database's guard would
+    refuse, asked first (see `appointment_book`)."""
+    taken = Assignment.objects.filter(helper=helper, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    if taken.exists():
+        raise _lost_race()
+
+
 def _check_slot(helper, office, starts_at, ends_at, topic, kind) -> None:
     problem = slot_problem(
         helper=helper, office=office, starts_at=starts_at, ends_at=ends_at, topic=topic, kind=kind

@@ -28,6 +28,7 @@ from bookings.outbox.queue import (
 )
 from bookings.services._guards import (
     BookingError,
+    _check_helper_free,
     _check_slot,
     _helper_guard,
     _reserve_loan_device,
@@ -51,7 +52,6 @@ def _record(action: str, appointment: Appointment, **changes) -> None:
     )
 
 
-@atomic_retrying
 def appointment_book(
     *,
     senior: Senior,
@@ -76,8 +76,13 @@ def appointment_book(
     """
     _check_kind(kind, loan_device_kind=loan_device_kind, video=video)
     ends_at = starts_at + datetime.timedelta(minutes=topic.duration_minutes)
+    # Checked before the transaction: a slot taken a moment ago (most lost races at the
+    # desk) is then refused without a rollback, at which psycopg drops every prepared
+    # statement of the connection. A booking that comes between check and insert is
+    # still refused by the database.
     _check_slot(helper, office, starts_at, ends_at, topic, kind)
-    appointment = Appointment(
+    _check_helper_free(helper, starts_at, ends_at)
+    return _appointment_insert(
         senior=senior,
         helper=helper,
         office=office,
@@ -85,9 +90,23 @@ def appointment_book(
         kind=kind,
         starts_at=starts_at,
         ends_at=ends_at,
-        brings_own_device=loan_device_kind is None,
+        loan_device_kind=loan_device_kind,
         note=note,
         booked_by=booked_by,
+        video=video,
+    )
+
+
+@atomic_retrying
+def _appointment_insert(
+    *, helper, starts_at, ends_at, loan_device_kind, video, **fields
+) -> Appointment:
+    appointment = Appointment(
+        helper=helper,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        brings_own_device=loan_device_kind is None,
+        **fields,
     )
     # The check constraints hold by construction (ends_at from a positive duration,
     # status "booked"), and the database checks them again.
