@@ -47,7 +47,9 @@ OFFICES, HELPERS, SENIORS = 30, 300, 15_000
 YEARS, APPOINTMENTS_A_YEAR = 3, 50_000
 WALK_INS, WORKSHOPS, SEATS, FEEDBACK = 45_000, 1_500, 8, 30_000
 TOPICS = ["Smartphone", "Tablet", "iPhone/iPad", "Videotelefonie", "Messenger", "E-Mail"]
-BATCH = 5_000
+# Rows per INSERT: with the parameters bound by the server (DATABASE_PREPARED_STATEMENTS)
+# PostgreSQL takes at most 65,535 of them in one statement.
+BATCH = 2_000
 # Of every 20 appointments: 14 attended, 2 no-show, 3 cancelled, 1 still booked.
 OUTCOMES = (
     [AppointmentStatus.ATTENDED] * 14
@@ -118,39 +120,48 @@ def _generate() -> datetime.date:
         # A helper has at most one appointment a day, a senior one every ~100 days:
         # nobody is in two places at once (the database refuses that on PostgreSQL).
         appointments = Appointment.objects.bulk_create(
-            Appointment(
-                office=offices[n % OFFICES],
-                helper=helpers[n % HELPERS],
-                senior=seniors[n % SENIORS],
-                topic=topics[n % len(TOPICS)],
-                starts_at=(at := _at(first + datetime.timedelta(days=n // per_day), 9 + n % 8)),
-                ends_at=at + datetime.timedelta(hours=1),
-                status=(status := OUTCOMES[n % len(OUTCOMES)]),
-                cancelled_at=now if status == AppointmentStatus.CANCELLED else None,
-            )
-            for n in range(start, min(start + BATCH, total))
+            (
+                Appointment(
+                    office=offices[n % OFFICES],
+                    helper=helpers[n % HELPERS],
+                    senior=seniors[n % SENIORS],
+                    topic=topics[n % len(TOPICS)],
+                    starts_at=(at := _at(first + datetime.timedelta(days=n // per_day), 9 + n % 8)),
+                    ends_at=at + datetime.timedelta(hours=1),
+                    status=(status := OUTCOMES[n % len(OUTCOMES)]),
+                    cancelled_at=now if status == AppointmentStatus.CANCELLED else None,
+                )
+                for n in range(start, min(start + BATCH, total))
+            ),
+            batch_size=BATCH,
         )
         Assignment.objects.bulk_create(
-            Assignment(
-                helper_id=a.helper_id, appointment=a, starts_at=a.starts_at, ends_at=a.ends_at
-            )
-            for a in appointments
-            if a.status != AppointmentStatus.CANCELLED
+            (
+                Assignment(
+                    helper_id=a.helper_id, appointment=a, starts_at=a.starts_at, ends_at=a.ends_at
+                )
+                for a in appointments
+                if a.status != AppointmentStatus.CANCELLED
+            ),
+            batch_size=BATCH,
         )
         Reminder.objects.bulk_create(
-            Reminder(
-                appointment=a,
-                senior_id=a.senior_id,
-                kind=Reminder.Kind.DAY_BEFORE,
-                channel=Reminder.Channel.SMS if a.pk % 3 else Reminder.Channel.VOICE,
-                due_at=a.starts_at - datetime.timedelta(days=1),
-                status=Reminder.Status.DELIVERED if a.pk % 10 else Reminder.Status.FAILED,
-                sent_at=a.starts_at - datetime.timedelta(days=1),
-                segments=1 if a.pk % 3 else 0,
-                call_seconds=0 if a.pk % 3 else 75,
-                dedupe_key=f"bench-{a.pk}",
-            )
-            for a in appointments
+            (
+                Reminder(
+                    appointment=a,
+                    senior_id=a.senior_id,
+                    kind=Reminder.Kind.DAY_BEFORE,
+                    channel=Reminder.Channel.SMS if a.pk % 3 else Reminder.Channel.VOICE,
+                    due_at=a.starts_at - datetime.timedelta(days=1),
+                    status=Reminder.Status.DELIVERED if a.pk % 10 else Reminder.Status.FAILED,
+                    sent_at=a.starts_at - datetime.timedelta(days=1),
+                    segments=1 if a.pk % 3 else 0,
+                    call_seconds=0 if a.pk % 3 else 75,
+                    dedupe_key=f"bench-{a.pk}",
+                )
+                for a in appointments
+            ),
+            batch_size=BATCH,
         )
     WalkIn.objects.bulk_create(
         (

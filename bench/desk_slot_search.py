@@ -39,7 +39,9 @@ from neighborhoods.models import District, Office, OpeningHours  # noqa: E402
 
 OFFICES, HELPERS, APPOINTMENTS, SENIORS = 30, 300, 50_000, 5_000
 TOPICS = ["Smartphone", "Tablet", "iPhone/iPad", "Videotelefonie", "Messenger", "E-Mail"]
-BATCH = 5_000
+# Rows per INSERT: with the parameters bound by the server (DATABASE_PREPARED_STATEMENTS)
+# PostgreSQL takes at most 65,535 of them in one statement.
+BATCH = 2_000
 # Each helper: two weekly ranges of three hours at one office.
 SHIFTS = [(datetime.time(9), datetime.time(12)), (datetime.time(13), datetime.time(16))]
 
@@ -165,21 +167,30 @@ def _generate(scale: int, rng: random.Random) -> None:
     for first in range(0, len(chosen), BATCH):
         batch = chosen[first : first + BATCH]
         appointments = Appointment.objects.bulk_create(
-            Appointment(
-                office_id=office.pk,
-                helper_id=helper.pk,
-                senior_id=free_senior(starts_at),
-                topic_id=rng.choice(topics).pk,
-                starts_at=starts_at,
-                ends_at=starts_at + one_hour,
-            )
-            for helper, office, starts_at in batch
+            (
+                Appointment(
+                    office_id=office.pk,
+                    helper_id=helper.pk,
+                    senior_id=free_senior(starts_at),
+                    topic_id=rng.choice(topics).pk,
+                    starts_at=starts_at,
+                    ends_at=starts_at + one_hour,
+                )
+                for helper, office, starts_at in batch
+            ),
+            batch_size=BATCH,
         )
         Assignment.objects.bulk_create(
-            Assignment(
-                helper_id=a.helper_id, appointment_id=a.pk, starts_at=a.starts_at, ends_at=a.ends_at
-            )
-            for a in appointments
+            (
+                Assignment(
+                    helper_id=a.helper_id,
+                    appointment_id=a.pk,
+                    starts_at=a.starts_at,
+                    ends_at=a.ends_at,
+                )
+                for a in appointments
+            ),
+            batch_size=BATCH,
         )
 
 

@@ -45,8 +45,11 @@ def _user_with_roles_sql() -> str:
     memberships = user_model.groups.through._meta.db_table
     member_of = f"""EXISTS(SELECT 1 FROM {memberships} m JOIN {groups} g ON g.id = m.group_id
                     WHERE m.user_id = u.id AND g.name = %s)"""
+    # The columns by name, not `u.*`: a prepared statement (settings) must not change its
+    # result's columns when a migration adds one to the table.
+    columns = ", ".join(f"u.{field.column}" for field in user_model._meta.concrete_fields)
     return (
-        f"SELECT u.*, {member_of} AS in_coordinators, {member_of} AS in_office_staff "
+        f"SELECT {columns}, {member_of} AS in_coordinators, {member_of} AS in_office_staff "
         f"FROM {users} u WHERE u.id = %s"
     )
 

@@ -108,6 +108,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Kept connections (DATABASE_CONN_MAX_AGE > 0, as under gunicorn) are checked before
     # reuse, so a database restart costs one reconnect, not an error page.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Parameters bound by the server, and each statement a connection runs a fifth time
+    # prepared, so PostgreSQL reuses its plan: planning cost it more CPU than running the
+    # queries of a page (the confirmation's join of seven tables: 1.5 ms planning, 0.2 ms
+    # running). Off behind a connection pooler that cannot keep prepared statements.
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so two bookings never interleave their
     # check and insert; the timeout lets the web app and the worker share the file.

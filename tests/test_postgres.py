@@ -1,9 +1,14 @@
-"""Timestamps read from PostgreSQL by psycopg's compiled loader (helpdesk.postgres): the
-same datetimes Django's own loader gives, in UTC, on every connection Django opens."""
+"""How the app talks to PostgreSQL: statements prepared (settings), and timestamps read by
+psycopg's compiled loader (helpdesk.postgres), the same datetimes Django's own loader gives,
+in UTC, on every connection Django opens."""
 
 from __future__ import annotations
 
 import datetime
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -14,8 +19,8 @@ from bookings.models import Senior
 from helpdesk.postgres import TimestamptzLoader
 from tests.conftest import at, make_senior
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="PostgreSQL's timestamptz loader (DATABASE_URL)"
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL)"
 )
 
 TIMESTAMPTZ = types["timestamptz"].oid
@@ -38,6 +43,7 @@ def read(cursor) -> list:
     return [row[0] for row in cursor.fetchall()]
 
 
+@needs_postgres
 def test_a_new_connection_reads_timestamps_with_it(db):
     opened = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
@@ -48,6 +54,7 @@ def test_a_new_connection_reads_timestamps_with_it(db):
         opened.close()
 
 
+@needs_postgres
 def test_it_reads_what_djangos_loader_reads(db):
     with connection.cursor() as cursor:
         ours = read(cursor)
@@ -60,9 +67,43 @@ def test_it_reads_what_djangos_loader_reads(db):
     assert ours[0] == datetime.datetime(2026, 3, 29, 0, 59, 59, 999999, tzinfo=datetime.UTC)
 
 
+@needs_postgres
 def test_model_fields_come_back_as_they_were_saved(db, monday):
     consent_at = at(monday, 9, 30) + datetime.timedelta(microseconds=7)
     senior = make_senior(reminder_consent=True, reminder_consent_at=consent_at)
     read_back = Senior.objects.get(pk=senior.pk).reminder_consent_at
     assert read_back == consent_at
     assert read_back.tzinfo is datetime.UTC
+
+
+def _options(**env: str) -> dict:
+    """The database OPTIONS the settings give a PostgreSQL URL (nothing is connected)."""
+    code = (
+        "import json; from helpdesk import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "DATABASE_URL": "postgres://app@db.example.org/hilfe", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_statements_are_prepared_unless_switched_off():
+    assert _options() == {"server_side_binding": True, "prepare_threshold": 5}
+    # For a connection pooler that cannot keep prepared statements.
+    assert _options(DATABASE_PREPARED_STATEMENTS="false") == {}
+
+
+@needs_postgres
+def test_a_statement_run_often_is_prepared(db):
+    with connection.cursor() as cursor:
+        for _ in range(6):
+            cursor.execute("SELECT count(*) FROM bookings_topic WHERE duration_minutes > %s", [0])
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("bookings_topic" in statement for statement in prepared), prepared
