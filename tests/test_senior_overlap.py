@@ -118,6 +118,23 @@ def test_the_slot_search_leaves_out_times_the_caller_is_busy(
     assert (anyone[0].starts_at, anyone[0].helper_id) == (at(monday, 10), other_helper.pk)
 
 
+def test_cancelled_appointments_and_workshops_keep_the_caller_busy_no_more(
+    senior, helper, office, topic, monday
+):
+    tuesday = monday + datetime.timedelta(days=1)
+    appointment = book(senior, helper, office, topic, at(monday, 10))
+    workshop = make_workshop(office, topic, starts_at=at(tuesday, 10))
+    services.workshop_register(workshop=workshop, senior=senior)
+    query = SlotQuery(topic=topic, first_day=monday, senior_id=senior.pk)
+    busy = {at(monday, 10), at(tuesday, 10)}
+    assert not busy & {slot.starts_at for slot in free_slots(query, limit=4)}
+
+    services.appointment_cancel(appointment=appointment, reason="senior")
+    services.workshop_cancel(workshop=workshop)
+
+    assert busy <= {slot.starts_at for slot in free_slots(query, limit=4)}
+
+
 def test_the_move_search_offers_the_appointments_own_time(
     senior, helper, other_helper, office, other_office, topic, monday
 ):

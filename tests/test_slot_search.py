@@ -111,6 +111,18 @@ def test_it_ignores_helpers_without_the_topic_or_the_office(office, topic, monda
     assert free_slots(SlotQuery(topic=topic, first_day=monday)) == []
 
 
+def test_it_leaves_out_inactive_helpers_and_offices(
+    helper, other_helper, other_office, topic, monday
+):
+    query = SlotQuery(topic=topic, first_day=monday)
+    assert {slot.helper_id for slot in free_slots(query)} == {helper.pk, other_helper.pk}
+    helper.active = False
+    helper.save(update_fields=["active"])
+    other_office.active = False
+    other_office.save(update_fields=["active"])
+    assert free_slots(query) == []
+
+
 def test_it_uses_a_bounded_number_of_queries(
     django_assert_max_num_queries, django_assert_num_queries, office, topic, monday
 ):

@@ -1,7 +1,7 @@
 """What a slot search reads from the database, each part only when the search first needs
 it and in a number of queries that does not grow with the data: who helps with the topic
 where, the weekdays' availability ranges, opening hours, and per widening step the
-assignments, absences, closures and loan devices."""
+assignments, absences, closures and loan devices (the statements: _sql.py)."""
 
 from __future__ import annotations
 
@@ -10,25 +10,13 @@ import functools
 from collections import defaultdict
 from typing import NamedTuple
 
-from django.db.models import F, Lookup, Q, Value
 from django.utils import timezone
 
+from bookings.availability import _sql
 from bookings.availability._query import SlotQuery
-from bookings.models import (
-    Absence,
-    Appointment,
-    AppointmentStatus,
-    Assignment,
-    Availability,
-    Helper,
-    LoanDevice,
-    LoanReservation,
-    Registration,
-    RegistrationStatus,
-)
+from bookings.models import LoanDevice, LoanReservation
 from helpdesk.localtime import local_midnight
 from neighborhoods.holidays import public_holidays_between
-from neighborhoods.models import Closure, OpeningHours
 
 LONGEST_ASSIGNMENT = datetime.timedelta(days=7)
 # Ranges are read and checked against assignments in growing chunks: most searches need
@@ -36,22 +24,6 @@ LONGEST_ASSIGNMENT = datetime.timedelta(days=7)
 FIRST_CHUNK = 40
 # Chunks grow fourfold (40, 160, 640, 2560) and the fifth reads the rest of the weekday.
 MAX_CHUNKS = 5
-
-
-class _HelperIn(Lookup):
-    """`helper_id IN ids`, on PostgreSQL with the ids as one array parameter: the search asks
-    for a hundred helpers at a time, and an IN list costs Django and psycopg work per id."""
-
-    prepare_rhs = False
-
-    def __init__(self, helper_ids: set[int]):
-        super().__init__(F("helper_id"), sorted(helper_ids))
-
-    def as_sql(self, compiler, connection):
-        column, params = self.process_lhs(compiler, connection)
-        if connection.vendor == "postgresql":
-            return f"{column} = ANY(%s)", (*params, self.rhs)
-        return f"{column} IN ({', '.join(['%s'] * len(self.rhs))})", (*params, *self.rhs)
 
 
 class Window:
@@ -69,21 +41,8 @@ class Window:
     def _days_off(self) -> tuple[dict[int, set[datetime.date]], dict[int, set[datetime.date]]]:
         """Closures by office and absences by helper, in one query. By date only: few of
         them touch a window, fewer than the helpers asked about."""
-        closures = Closure.objects.filter(starts_on__lte=self.last, ends_on__gte=self.first)
-        absences = Absence.objects.filter(starts_on__lte=self.last, ends_on__gte=self.first)
-        rows = (
-            closures.annotate(absence=Value(False))
-            .order_by()
-            .values_list("office_id", "starts_on", "ends_on", "absence")
-            .union(
-                absences.annotate(absence=Value(True))
-                .order_by()
-                .values_list("helper_id", "starts_on", "ends_on", "absence"),
-                all=True,
-            )
-        )
         closed, absent = [], []
-        for key, starts_on, ends_on, absence in rows:
+        for key, starts_on, ends_on, absence in _sql.days_off(self.first, self.last):
             (absent if absence else closed).append((key, starts_on, ends_on))
         return (
             days_by_key(closed, self.first, self.last),
@@ -117,29 +76,23 @@ class Window:
             .values_list("device_id", "starts_at", "ends_at")
         )
 
-    def know_busy(self, helper_ids: set[int], everyone) -> None:
+    def know_busy(self, helper_ids: set[int], helpers: _sql.Helpers) -> None:
         """Load the assignments of `helper_ids` unless known; the third time, load those
-        of `everyone` (a subquery), so a window never costs more than three queries."""
+        of all `helpers` (a subquery), so a window never costs more than three queries."""
         missing = helper_ids - self.busy_known
         if not missing or self.busy_loads >= 3:
             return
         self.busy_loads += 1
         self.busy_known |= missing
-        # The third time everyone, some of them again, which does no harm.
-        helpers = Q(helper_id__in=everyone) if self.busy_loads == 3 else _HelperIn(missing)
-
         # Bounding starts_at on both sides keeps the (helper, starts_at) index scan short.
         # An assignment that started over a week earlier would be missed here, but the
         # database still refuses the booking (SlotTaken).
-        rows = (
-            Assignment.objects.filter(
-                helpers,
-                starts_at__gte=local_midnight(self.first) - LONGEST_ASSIGNMENT,
-                starts_at__lt=local_midnight(self.last + datetime.timedelta(days=1)),
-                ends_at__gt=local_midnight(self.first),
-            )
-            .order_by()
-            .values_list("helper_id", "starts_at", "ends_at")
+        rows = helpers.assignments(
+            # The third time everyone, some of them again, which does no harm.
+            None if self.busy_loads == 3 else missing,
+            local_midnight(self.first) - LONGEST_ASSIGNMENT,
+            local_midnight(self.last + datetime.timedelta(days=1)),
+            local_midnight(self.first),
         )
         for helper_id, starts_at, ends_at in rows:
             self.busy[helper_id].append((starts_at, ends_at))
@@ -151,26 +104,12 @@ def _senior_busy(query: SlotQuery, first: datetime.date, last: datetime.date) ->
     senior_id = query.senior_id
     if senior_id is None:
         return []
-    start, end = local_midnight(first), local_midnight(last + datetime.timedelta(days=1))
-    appointments = (
-        Appointment.objects.filter(senior_id=senior_id, starts_at__lt=end, ends_at__gt=start)
-        .exclude(status=AppointmentStatus.CANCELLED)
-        .exclude(pk=query.moving_id)
-        .order_by()
-        .values_list("starts_at", "ends_at")
+    return _sql.senior_busy(
+        senior_id,
+        query.moving_id,
+        local_midnight(first),
+        local_midnight(last + datetime.timedelta(days=1)),
     )
-    workshops = (
-        Registration.objects.filter(
-            senior_id=senior_id,
-            status=RegistrationStatus.REGISTERED,
-            workshop__cancelled_at__isnull=True,
-            workshop__starts_at__lt=end,
-            workshop__ends_at__gt=start,
-        )
-        .order_by()
-        .values_list("workshop__starts_at", "workshop__ends_at")
-    )
-    return list(appointments.union(workshops, all=True))
 
 
 def _by_key(rows) -> dict[int, list[tuple[datetime.datetime, datetime.datetime]]]:
@@ -214,13 +153,12 @@ class Ranges:
     connection runs another query, deadlocks on psycopg's connection lock.
     """
 
-    def __init__(self, queryset, first_chunk: int):
+    def __init__(self, rows: _sql.WeekdayRanges | None, first_chunk: int):
         self._first_chunk = first_chunk
-        # `id` last makes the order total, so consecutive chunks neither skip nor repeat.
-        self._queryset = queryset.order_by("starts", "office_id", "helper_id", "id")
+        self._rows = rows
         self._read = 0
         self._chunks = 0
-        self._done = False
+        self._done = rows is None  # none can be read
         self.fetched: list[Range] = []
 
     def upto(self, end: int, loaded: Loaded) -> list[Range]:
@@ -230,11 +168,11 @@ class Ranges:
             self._chunks += 1
             if self._chunks < MAX_CHUNKS:
                 size = self._first_chunk * 4 ** (self._chunks - 1)
-                raw = list(self._queryset[self._read : self._read + size])
+                raw = self._rows.chunk(self._read, size)
                 self._done = len(raw) < size
             else:
                 # The last chunk reads the rest: the queries per weekday stay bounded.
-                raw = list(self._queryset[self._read :])
+                raw = self._rows.chunk(self._read, None)
                 self._done = True
             self._read += len(raw)
             loaded.know_members({row[4] for row in raw})  # the helper ids
@@ -272,15 +210,7 @@ class Loaded:
             defaultdict(list)
         )
         self.devices: dict[int, list[int]] = defaultdict(list)
-        memberships = Helper.offices.through.objects.filter(
-            helper__active=True, helper__topics=query.topic, office__active=True
-        )
-        if query.offices:
-            memberships = memberships.filter(office_id__in=query.offices)
-        if query.skip_offices:
-            memberships = memberships.exclude(office_id__in=query.skip_offices)
-        self.memberships = memberships
-        self.helpers = memberships.values("helper_id")
+        self.helpers = _sql.Helpers(query.topic.pk, query.offices, query.skip_offices)
         self.members: dict[tuple[int, int], tuple[str, str]] = {}
         self._asked: set[int] = set()
         self._member_loads = 0
@@ -305,11 +235,8 @@ class Loaded:
             return
         self._member_loads += 1
         self._asked |= missing
-        memberships = self.memberships
-        if self._member_loads < 3:
-            memberships = memberships.filter(_HelperIn(missing))
-        for helper_id, office_id, first_name, office_name in memberships.values_list(
-            "helper_id", "office_id", "helper__user__first_name", "office__name"
+        for helper_id, office_id, first_name, office_name in self.helpers.names(
+            missing if self._member_loads < 3 else None
         ):
             self.members[(helper_id, office_id)] = (first_name, office_name)
 
@@ -319,28 +246,25 @@ class Loaded:
         a slot after now: in the afternoon the morning's ranges are never read."""
         days = [first + datetime.timedelta(days=n) for n in range(min((last - first).days, 7) + 1)]
         allowed = set(self.query.weekdays or range(7))
-        availabilities = Availability.objects.filter(valid_from__lte=self.horizon_end).exclude(
-            valid_until__lt=self.first_day
-        )
-        if self.query.offices:
-            availabilities = availabilities.filter(office_id__in=self.query.offices)
-        columns = ("starts", "ends", "valid_from", "valid_until", "helper_id", "office_id")
+
+        def ranges(weekday: int, ends_after: datetime.time | None = None) -> Ranges:
+            rows = _sql.WeekdayRanges(
+                weekday, self.first_day, self.horizon_end, self.query.offices, ends_after
+            )
+            return Ranges(rows, self.first_chunk)
+
         opened = set()
         if self.today in days and self.today_ranges is None and self.today.weekday() in allowed:
-            today = availabilities.filter(weekday=self.today.weekday())
             # A slot still to come ends after now + its length, inside its range.
             soonest_end = timezone.localtime(self.now + self.duration)
             if soonest_end.date() == self.today:
-                today = today.filter(ends__gt=soonest_end.time())
+                self.today_ranges = ranges(self.today.weekday(), soonest_end.time())
             else:
-                today = today.none()
-            self.today_ranges = Ranges(today.values_list(*columns), self.first_chunk)
+                self.today_ranges = Ranges(None, self.first_chunk)
             opened.add(self.today.weekday())
         for weekday in {day.weekday() for day in days if day != self.today} & allowed:
             if weekday not in self.ranges:
-                self.ranges[weekday] = Ranges(
-                    availabilities.filter(weekday=weekday).values_list(*columns), self.first_chunk
-                )
+                self.ranges[weekday] = ranges(weekday)
                 opened.add(weekday)
         self._hours_wanted |= opened - self._hours_known
 
@@ -355,13 +279,6 @@ class Loaded:
         if self._hours_wanted:
             wanted, self._hours_wanted = self._hours_wanted, set()
             self._hours_known |= wanted
-            opening = OpeningHours.objects.filter(
-                weekday__in=wanted, office__active=True
-            ).order_by()
-            if self.query.offices:
-                opening = opening.filter(office_id__in=self.query.offices)
-            for office, day, opens, closes in opening.values_list(
-                "office_id", "weekday", "opens", "closes"
-            ):
+            for office, day, opens, closes in _sql.opening_hours(wanted, self.query.offices):
                 self.opening[(office, day)].append((opens, closes))
         return self.opening[(office_id, weekday)]

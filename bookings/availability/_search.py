@@ -120,6 +120,8 @@ def _slots_on(day, query, loaded, window, now, group_of: GroupOf, wanted: list[i
         slots, count = found[group], wanted[group]
         if len(slots) >= count:
             slots.sort(key=_slot_key)
+            # Only the first `count` can be kept: no need to sort the others again.
+            del slots[count:]
             if slots[count - 1].key < (loaded.at(day, row.starts), row.office_id, row.helper_id):
                 searching.discard(group)
                 continue
