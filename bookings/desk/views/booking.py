@@ -72,7 +72,7 @@ def _offer_order(slot: Slot) -> tuple[str, str, int]:
     return (slot.office_name, slot.helper_first_name, slot.helper_id)
 
 
-def slot_days(slots: list[Slot], *, by_phone: bool = False) -> list[SlotDay]:
+def slot_days(slots: list[Slot], *, by_phone: bool) -> list[SlotDay]:
     """The slots by local day, one line per start time. The rule for who is offered: the
     group already puts the caller's own district first; within a time, the office and then
     the helper whose name comes first in the alphabet. The others stay one click away."""
