@@ -200,8 +200,8 @@ def test_it_offers_each_time_once_with_the_first_helper_by_name(
     # three and 11:00 with one; that last time goes whole to the next page.
     assert [len(day.lines) for day in group.days] == [2, 1]
     for line in (line for day in group.days for line in day.lines):
-        assert line.slot.helper_id == helpers["Anna"].pk
-        assert [slot.helper_first_name for slot in line.alternatives] == ["Otto", "Sabine"]
+        assert line.offered.slot.helper_id == helpers["Anna"].pk
+        assert [offer.slot.helper_first_name for offer in line.alternatives] == ["Otto", "Sabine"]
     assert group.days[0].day == monday
     html = first.content.decode()
     assert "2 weitere Helfende frei" in html
@@ -209,8 +209,25 @@ def test_it_offers_each_time_once_with_the_first_helper_by_name(
     second = staff_client.get(f"{url}?{group.more_query}")
     (next_group,) = second.context["slot_groups"]
     first_line = next_group.days[0].lines[0]
-    assert first_line.slot.starts_at == at(monday + datetime.timedelta(days=1), 11)
+    assert first_line.offered.slot.starts_at == at(monday + datetime.timedelta(days=1), 11)
     assert len(first_line.alternatives) == 2
+
+
+def test_it_words_the_lines_and_buttons_in_the_language_of_the_page(
+    staff_client, senior, helper, office, topic, monday
+):
+    url = reverse("desk:senior", args=[senior.pk])
+    search = {"topic": topic.pk, "first_day": monday, "kind": "phone"}
+    html = staff_client.get(url, search).content.decode()
+    assert f"10:00 Uhr</strong>, am Telefon ({office.name}), bei Sabine</span>" in html
+    # The button's name for a screen reader: the day, the time, the office and the helper.
+    assert re.search(
+        rf">Buchen<span [^>]+>: Montag, [^,]+, 10:00 Uhr, {office.name}, Sabine<", html
+    )
+
+    english = staff_client.get(url, search, headers={"Accept-Language": "en"}).content.decode()
+    assert f"10:00 h</strong>, by phone ({office.name}), with Sabine</span>" in english
+    assert re.search(rf">Book<span [^>]+>: Monday, [^,]+, 10:00 h, {office.name}, Sabine<", english)
 
 
 def test_it_refuses_the_senior_page_to_helpers(client, helper, senior):

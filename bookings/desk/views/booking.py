@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateformat import time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from bookings import services
@@ -29,21 +30,30 @@ SLOTS_PER_PAGE = 10
 
 
 @dataclasses.dataclass
+class SlotOffer:
+    """One slot as its line reads it out ("Stadtteilbüro Mitte, bei Sabine") and as its
+    button names it to a screen reader ("Montag, 30. November, 10:00 Uhr, …, Sabine")."""
+
+    slot: Slot
+    text: str
+    label: str
+
+
+@dataclasses.dataclass
 class SlotLine:
     """One start time, read aloud as one sentence: the offered slot and the other choices."""
 
-    slot: Slot
-    alternatives: list[Slot]
-    # "10:00", formatted once for all its buttons: the desk's page lists many of them.
-    time: str = ""
+    offered: SlotOffer
+    alternatives: list[SlotOffer]
+    time: str  # "10:00 Uhr"
+    others_free: str  # "2 weitere Helfende frei", empty without alternatives
 
 
 @dataclasses.dataclass
 class SlotDay:
     day: datetime.date
     lines: list[SlotLine]
-    # "Montag, 30. November", formatted once for the day's heading and buttons.
-    label: str = ""
+    label: str  # "Montag, 30. November"
 
 
 @dataclasses.dataclass
@@ -51,30 +61,53 @@ class SlotGroup:
     title: str
     slots: list[Slot]
     more_query: str  # query string of the "show more" link, empty if nothing more
+    by_phone: bool  # the helper calls: the lines say "am Telefon (Büro)"
 
     @functools.cached_property
     def days(self) -> list[SlotDay]:
-        return slot_days(self.slots)
+        return slot_days(self.slots, by_phone=self.by_phone)
 
 
 def _offer_order(slot: Slot) -> tuple[str, str, int]:
     return (slot.office_name, slot.helper_first_name, slot.helper_id)
 
 
-def slot_days(slots: list[Slot]) -> list[SlotDay]:
+def slot_days(slots: list[Slot], *, by_phone: bool) -> list[SlotDay]:
     """The slots by local day, one line per start time. The rule for who is offered: the
     group already puts the caller's own district first; within a time, the office and then
     the helper whose name comes first in the alphabet. The others stay one click away."""
+    # The words of the lines and buttons are translated once per page here: translated
+    # and included per button in the template, they cost more CPU than the rest of the page.
+    hour = _("Uhr")
+    place = _("am Telefon (%(office)s)") if by_phone else "%(office)s"
+    with_helper = _("bei %(helper)s")
+
+    def offer(slot: Slot, day: str, time: str) -> SlotOffer:
+        office, helper = slot.office_name, slot.helper_first_name
+        text = f"{place % {'office': office}}, {with_helper % {'helper': helper}}"
+        return SlotOffer(slot, text, label=f"{day}, {time}, {office}, {helper}")
+
     days = []
     for day, same_day in groupby(slots, key=lambda slot: timezone.localdate(slot.starts_at)):
+        label = date_format(day, "l, j. F")
         lines = []
         for starts_at, same_time in groupby(same_day, key=lambda slot: slot.starts_at):
-            offered, *others = sorted(same_time, key=_offer_order)
-            lines.append(
-                SlotLine(offered, others, time_format(timezone.localtime(starts_at), "H:i"))
+            time = f"{time_format(timezone.localtime(starts_at), 'H:i')} {hour}"
+            offered, *others = (
+                offer(slot, label, time) for slot in sorted(same_time, key=_offer_order)
             )
-        days.append(SlotDay(day, lines, date_format(day, "l, j. F")))
+            lines.append(SlotLine(offered, others, time, _others_free(len(others))))
+        days.append(SlotDay(day, lines, label))
     return days
+
+
+def _others_free(count: int) -> str:
+    """The summary of a line's other helpers: "2 weitere Helfende frei"."""
+    if not count:
+        return ""
+    return ngettext(
+        "%(counter)s weitere helfende Person frei", "%(counter)s weitere Helfende frei", count
+    ) % {"counter": count}
 
 
 def _more_link(form: SlotSearchForm, slots: list[Slot], full: bool, **extra) -> str:
@@ -111,14 +144,18 @@ def slot_groups(
     home = home_offices(form, senior)
     if data.get("office") or not home:
         slots, full = _page(free_slots(form.query(**busy), limit=SLOTS_PER_PAGE))
-        return [SlotGroup(_("Nächste freie Termine"), slots, _more_link(form, slots, full))]
+        more = _more_link(form, slots, full)
+        return [SlotGroup(_("Nächste freie Termine"), slots, more, _by_phone(form))]
     if data.get("others"):
         return [_other_group(form, free_slots(form.query(skip=home, **busy), limit=SLOTS_PER_PAGE))]
     # Both lists from one search, which reads helpers, ranges and busy times once.
     own, others = free_slots_split(form.query(**busy), home, limit=SLOTS_PER_PAGE)
     own, full = _page(own)
     own_more = _more_link(form, own, full, office=home[0]) if len(home) == 1 else ""
-    return [SlotGroup(_("Im eigenen Stadtteil"), own, own_more), _other_group(form, others)]
+    return [
+        SlotGroup(_("Im eigenen Stadtteil"), own, own_more, _by_phone(form)),
+        _other_group(form, others),
+    ]
 
 
 def home_offices(form: SlotSearchForm, senior: Senior) -> tuple[int, ...]:
@@ -133,7 +170,11 @@ def home_offices(form: SlotSearchForm, senior: Senior) -> tuple[int, ...]:
 def _other_group(form: SlotSearchForm, found: list[Slot]) -> SlotGroup:
     others, full = _page(found)
     more = _more_link(form, others, full, others="on")
-    return SlotGroup(_("In anderen Stadtteilbüros"), others, more)
+    return SlotGroup(_("In anderen Stadtteilbüros"), others, more, _by_phone(form))
+
+
+def _by_phone(form: SlotSearchForm) -> bool:
+    return form.cleaned_data["kind"] == AppointmentKind.PHONE
 
 
 def search_form_for(data: QueryDict, *, fixed: dict | None = None) -> SlotSearchForm:
@@ -169,7 +210,7 @@ def slot_context(
     """The slot list and where the focus goes: a refusal's message, else the first "Buchen"
     (a default search has already run), else "Thema" when nothing is free."""
     groups = slot_groups(form, senior, moving=moving) if form.is_valid() else []
-    first = next((group.days[0].lines[0].slot for group in groups if group.slots), None)
+    first = next((group.days[0].lines[0].offered.slot for group in groups if group.slots), None)
     if form.is_valid() and first is None and not booking_error:
         form.fields["topic"].widget.attrs["autofocus"] = True
     return {
@@ -177,7 +218,6 @@ def slot_context(
         "slot_groups": groups,
         "autofocus_slot": None if booking_error else first,
         "searched": _searched(form) if form.is_valid() else "",
-        "by_phone": form.is_valid() and form.cleaned_data["kind"] == AppointmentKind.PHONE,
         "booking_error": booking_error,
     }
 
