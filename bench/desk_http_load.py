@@ -1,13 +1,14 @@
 """Benchmark: the desk under load over HTTP (desk.http_load).
 
-Starts the app under gunicorn (DEBUG off, several processes) on the throw-away database
-of bench/_harness.py and drives it from one asyncio process on 127.0.0.1 (aiohttp, one
-client session per person: its own cookies and CSRF token): `--desks` office desks
-(default 50) loop over caller search, slot search and booking a slot shown (then its
-confirmation page); 20 helpers read their appointments and their calendar feed. Prints
-one JSON line per page and a total line, the CPU time per request of the server's
-processes and of the load generator, then checks that nothing was booked twice, that
-each message has one outbox row and that each booking answered 302 has its confirmation.
+Starts the app under gunicorn (DEBUG off, five processes as docs/deploy.md runs it) on
+the throw-away database of bench/_harness.py and drives it from one asyncio process on
+127.0.0.1 (aiohttp, one client session per person: its own cookies and CSRF token):
+`--desks` office desks (default 50) loop over caller search, slot search and booking a
+slot shown (then its confirmation page); 20 helpers read their appointments and their
+calendar feed. Prints one JSON line per page and a total line, the CPU time per request
+of the server's processes and of the load generator, then checks that nothing was booked
+twice, that each message has one outbox row and that each booking answered 302 has its
+confirmation.
 
 Each person pauses between two requests, exponentially distributed around `--think-ms`,
 as desk staff talk to a caller between clicks. Without pauses (a closed loop) the
@@ -19,7 +20,7 @@ desk.http_load.saturation...), then "paced" (400 ms: 70 people offer 175 request
 answers were instant, lines desk.http_load...).
 
     .venv/bin/python bench/desk_http_load.py [--desks 50] [--helpers 20] [--seconds 60]
-        [--think-ms MEAN] [--workers 2] [--threads 4]
+        [--think-ms MEAN] [--workers 5] [--threads 1]
 """
 
 from __future__ import annotations
@@ -377,7 +378,8 @@ def measure(name: str, city: dict, env: dict, args, think_ms: float) -> bool:
     )
     data = (
         f"{len(desk_keys)} desks + {len(helper_keys)} helpers, {pacing}, {args.seconds:g} s, "
-        f"gunicorn {args.workers}x{args.threads} threads, {OFFICES} offices, {HELPERS} helpers"
+        f"gunicorn {args.workers} processes x {args.threads} threads, {OFFICES} offices, "
+        f"{HELPERS} helpers"
     )
     for page in sorted(run.timings):
         line(f"{name}.{page}", run.timings[page], run.errors[page], seconds, data)
@@ -423,8 +425,11 @@ def main() -> None:
         help="mean pause between two requests of a person, 0 for none; "
         "default: one measure without, then one with 400 ms",
     )
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    # As docs/deploy.md runs it on two cores: 2 x cores + 1 processes of one thread each,
+    # so a request waits for a free process, not for its turn at a shared interpreter
+    # lock (2 x 4 threads: the same CPU per request, p95 about 1.5 times as long).
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         # Many server processes writing one SQLite file measure the file lock, not the app;
