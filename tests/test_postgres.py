@@ -16,7 +16,7 @@ from django.db.backends.postgresql.psycopg_any import register_tzloader
 from psycopg.postgres import types
 
 from bookings.models import Senior
-from helpdesk.postgres import TimestamptzLoader
+from helpdesk.postgres import TimestamptzLoader, custom_plans
 from tests.conftest import at, make_senior
 
 needs_postgres = pytest.mark.skipif(
@@ -107,3 +107,17 @@ def test_a_statement_run_often_is_prepared(db):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any("bookings_topic" in statement for statement in prepared), prepared
+
+
+def _plan_cache_mode() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        return cursor.fetchone()[0]
+
+
+@needs_postgres
+def test_custom_plans_hold_inside_the_block_only(transactional_db):
+    # Outside a test's transaction, as a request runs: the setting ends with the block's.
+    with custom_plans():
+        assert _plan_cache_mode() == "force_custom_plan"
+    assert _plan_cache_mode() == "auto"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -207,10 +208,13 @@ def test_the_page_and_export_use_a_fixed_number_of_queries(
     client.force_login(coordinator)
     params = {"first": "2026-01-01", "last": "2026-12-31"}
     # Session, user and groups; offices, topic names and seven grouped counts; the form's
-    # office list (the page only).
-    with django_assert_max_num_queries(13):
+    # office list (the page only). On PostgreSQL the counts run in a transaction that asks
+    # for plans made for their period (helpdesk.postgres.custom_plans): a savepoint here,
+    # the setting, its release.
+    planning = 3 if connection.vendor == "postgresql" else 0
+    with django_assert_max_num_queries(13 + planning):
         assert client.get(URL, params).status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12 + planning):
         b"".join(client.get(CSV_URL, params).streaming_content)
 
 

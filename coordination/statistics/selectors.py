@@ -31,6 +31,7 @@ from bookings.models import (
 )
 from coordination.models import Feedback, WalkIn
 from helpdesk.localtime import local_days, local_midnight
+from helpdesk.postgres import custom_plans
 from neighborhoods.models import Office
 
 _SENT = ~Q(sent_at=None)
@@ -331,6 +332,11 @@ def _feedback(period: Period) -> list[dict]:
 
 def statistics_for(period: Period) -> Statistics:
     """Every number of the statistics page for `period` (and its office, if one is set)."""
+    with custom_plans():
+        return _statistics(period)
+
+
+def _statistics(period: Period) -> Statistics:
     offices = Office.objects.order_by("name")
     if period.office is not None:
         offices = offices.filter(pk=period.office.pk)
