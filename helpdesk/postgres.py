@@ -40,11 +40,10 @@ class TimestamptzLoader(Loader):
 
 
 def read_timestamps_compiled(sender, connection, **kwargs) -> None:
-    """connection_created: a connection in UTC (Django's with USE_TZ) reads `timestamptz`
-    with psycopg's loader; one in another zone keeps Django's."""
-    if connection.vendor != "postgresql" or connection.timezone != datetime.UTC:
-        return
-    if connection.connection.info.parameter_status("TimeZone") == "UTC":
+    """connection_created: a connection in UTC (Django's with USE_TZ, set on the session
+    before this signal) reads `timestamptz` with psycopg's loader; one in another zone
+    keeps Django's."""
+    if connection.vendor == "postgresql" and connection.timezone == datetime.UTC:
         connection.connection.adapters.register_loader("timestamptz", TimestamptzLoader)
 
 

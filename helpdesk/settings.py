@@ -113,7 +113,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # queries of a page (the confirmation's join of seven tables: 1.5 ms planning, 0.2 ms
     # running). Off behind a connection pooler that cannot keep prepared statements.
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
-        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+        # Added to what DATABASE_URL asks for (?sslmode=require and the like).
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so two bookings never interleave their
     # check and insert; the timeout lets the web app and the worker share the file.

@@ -5,10 +5,6 @@ in UTC, on every connection Django opens."""
 from __future__ import annotations
 
 import datetime
-import json
-import os
-import subprocess
-import sys
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -74,29 +70,6 @@ def test_model_fields_come_back_as_they_were_saved(db, monday):
     read_back = Senior.objects.get(pk=senior.pk).reminder_consent_at
     assert read_back == consent_at
     assert read_back.tzinfo is datetime.UTC
-
-
-def _options(**env: str) -> dict:
-    """The database OPTIONS the settings give a PostgreSQL URL (nothing is connected)."""
-    code = (
-        "import json; from helpdesk import settings; "
-        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, "DATABASE_URL": "postgres://app@db.example.org/hilfe", **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def test_statements_are_prepared_unless_switched_off():
-    assert _options() == {"server_side_binding": True, "prepare_threshold": 5}
-    # For a connection pooler that cannot keep prepared statements.
-    assert _options(DATABASE_PREPARED_STATEMENTS="false") == {}
 
 
 @needs_postgres

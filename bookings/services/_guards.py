@@ -150,10 +150,7 @@ class _SeniorClash(SeniorBusy):
     def refusal(self) -> BookingError:
         """`SlotTaken` if the helper is taken then too: two desks booking the same caller
         into the same slot is a lost race, and staff expect to hear so."""
-        helper_taken = Assignment.objects.filter(
-            helper=self.helper, starts_at__lt=self.ends_at, ends_at__gt=self.starts_at
-        ).exists()
-        if helper_taken:
+        if _helper_taken(self.helper, self.starts_at, self.ends_at):
             return _lost_race()
         return SeniorBusy(
             _("Diese Person hat zu dieser Zeit schon einen Termin."), code="senior_busy"
@@ -203,11 +200,17 @@ def _reserve_loan_device(appointment: Appointment, kind: str) -> LoanReservation
     raise _lost_device()
 
 
+def _helper_taken(helper, starts_at, ends_at) -> bool:
+    """Whether the helper has an appointment or workshop overlapping that time."""
+    return Assignment.objects.filter(
+        helper=helper, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).exists()
+
+
 def _check_helper_free(helper, starts_at, ends_at) -> None:
     """`SlotTaken` if the helper is already taken then: what the database's guard would
     refuse, asked first (see `appointment_book`)."""
-    taken = Assignment.objects.filter(helper=helper, starts_at__lt=ends_at, ends_at__gt=starts_at)
-    if taken.exists():
+    if _helper_taken(helper, starts_at, ends_at):
         raise _lost_race()
 
 
