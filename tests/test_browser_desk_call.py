@@ -3,6 +3,7 @@ to a booking, the slot list read aloud by day, and where the focus goes after ea
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -98,7 +99,10 @@ def test_it_lists_one_line_per_time_under_one_heading_per_day(
     office_staff.last_name = "Weber"
     office_staff.save()
     page = new_page(office_staff)
-    page.goto(f"/buero/ratsuchende/{senior.pk}/")
+    # From the Tuesday on (the helpers' hours start at 10:00): searched from today, the
+    # list would start with whatever today has left, after 10:00 the 11:00 slots.
+    tuesday = monday + datetime.timedelta(days=1)
+    page.goto(f"/buero/ratsuchende/{senior.pk}/?first_day={tuesday.isoformat()}")
 
     own = page.get_by_role("region", name="Termin suchen").get_by_role(
         "region", name="Im eigenen Stadtteil"
